@@ -149,13 +149,14 @@ CREATE TABLE ban_events (
     created_at  timestamptz NOT NULL DEFAULT now()
 );
 
+-- Controllers serve followers from memory and answer a cursor older than what they hold with a
+-- full snapshot, so old events are only history here and are pruned by age.
 CREATE TABLE ban_event_log (
-    singleton       boolean PRIMARY KEY DEFAULT true CHECK (singleton),
-    last_id         bigint NOT NULL,
-    -- Events up to here were pruned: a cursor older than this gets a full snapshot.
-    purged_through  bigint NOT NULL
+    singleton  boolean PRIMARY KEY DEFAULT true CHECK (singleton),
+    last_id    bigint NOT NULL
 );
-INSERT INTO ban_event_log (last_id, purged_through) VALUES (0, 0);
+INSERT INTO ban_event_log (last_id) VALUES (0);
+CREATE INDEX ban_events_created ON ban_events (created_at);
 
 -- Defaults from application.properties are seeded once, so an operator's later edits stay.
 CREATE TABLE seeded (

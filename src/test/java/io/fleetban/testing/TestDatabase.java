@@ -26,7 +26,7 @@ public final class TestDatabase {
         if (dir != null) {
             return;
         }
-        Path d = Path.of(System.getProperty("fleetban.pg.dir", "target/pg")).toAbsolutePath();
+        Path d = Path.of(System.getProperty("fbtest.pg.dir", "target/pg")).toAbsolutePath();
         fleetban("db", "start", d.toString(), Integer.toString(freePort()));
         dir = d;
         Runtime.getRuntime().addShutdownHook(new Thread(() -> fleetban("db", "stop", d.toString())));
@@ -39,7 +39,7 @@ public final class TestDatabase {
     }
 
     public static Path home() {
-        return Path.of(System.getProperty("fleetban.home", ".")).toAbsolutePath();
+        return Path.of(System.getProperty("fbtest.home", ".")).toAbsolutePath();
     }
 
     public static int freePort() {

@@ -1,0 +1,119 @@
+package io.fleetban.controller.crowdsec;
+
+import io.fleetban.controller.auth.Caller;
+import io.fleetban.controller.auth.Role;
+import io.fleetban.controller.auth.TokenRegistry;
+import io.fleetban.controller.decision.DecisionFeed;
+import io.fleetban.controller.node.NodeService;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
+
+/**
+ * CrowdSec's LAPI {@code GET /v1/decisions/stream}, so an unmodified crowdsec-firewall-bouncer
+ * enforces Fleetban's bans. It speaks CrowdSec's dialect on purpose: {@code X-Api-Key}, a 403
+ * {@code {"message":"access forbidden"}}, JSON {@code null} for empty lists, Go durations, and a
+ * server-side cursor per key.
+ */
+@Path("/v1/decisions/stream")
+public class CrowdSecStreamResource {
+
+    public static final String ORIGIN = "fleetban";
+
+    @Inject
+    TokenRegistry tokens;
+    @Inject
+    DecisionFeed feed;
+    @Inject
+    StreamCursors cursors;
+    @Inject
+    NodeService nodes;
+
+    @GET
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response stream(@HeaderParam("X-Api-Key") String key,
+                           @QueryParam("startup") String startup,
+                           @QueryParam("scopes") String scopes,
+                           @QueryParam("origins") String origins,
+                           @QueryParam("scenarios_containing") String containing,
+                           @QueryParam("scenarios_not_containing") String notContaining) throws SQLException {
+        Caller caller = key == null || key.isEmpty() ? null : tokens.find(key);
+        if (caller == null && key != null && !key.isEmpty() && tokens.mayReload()) {
+            tokens.reload();
+            caller = tokens.find(key);
+        }
+        if (caller == null || caller.role() != Role.AGENT) {
+            return Response.status(403).type(MediaType.APPLICATION_JSON)
+                    .entity(Map.of("message", "access forbidden")).build();
+        }
+        Long previous = "true".equals(startup) ? null : cursors.get(caller.tokenHash());
+        DecisionFeed.Decisions d = previous == null ? feed.read(0) : feed.read(previous);
+        cursors.set(caller.tokenHash(), d.cursor());
+        nodes.polled(caller.node(), d.cursor());
+
+        Predicate<DecisionFeed.Active> wanted = filter(scopes, origins, containing, notContaining);
+        Instant now = Instant.now();
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("deleted", orNull(d.unbans().stream().filter(wanted).map(a -> decision(a, Duration.ZERO)).toList()));
+        body.put("new", orNull(d.bans().stream().filter(wanted)
+                .map(a -> decision(a, Duration.between(now, a.expiresAt()))).toList()));
+        return Response.ok(body).build();
+    }
+
+    private static Map<String, Object> decision(DecisionFeed.Active a, Duration left) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("duration", GoDuration.format(left.isNegative() ? Duration.ZERO : left));
+        m.put("id", a.banId());
+        m.put("origin", ORIGIN);
+        m.put("scenario", a.jail());
+        m.put("scope", scope(a));
+        m.put("type", "ban");
+        m.put("value", a.ip().toString());
+        return m;
+    }
+
+    private static String scope(DecisionFeed.Active a) {
+        return a.ip().isHost() ? "Ip" : "Range";
+    }
+
+    private static Predicate<DecisionFeed.Active> filter(String scopes, String origins, String containing,
+                                                        String notContaining) {
+        Set<String> scopeSet = list(scopes);
+        Set<String> originSet = list(origins);
+        List<String> contain = new ArrayList<>(list(containing));
+        List<String> notContain = new ArrayList<>(list(notContaining));
+        return a -> (scopeSet.isEmpty() || scopeSet.contains(scope(a).toLowerCase(Locale.ROOT)))
+                && (originSet.isEmpty() || originSet.contains(ORIGIN))
+                && (contain.isEmpty() || contain.stream().anyMatch(s -> a.jail().toLowerCase(Locale.ROOT).contains(s)))
+                && notContain.stream().noneMatch(s -> a.jail().toLowerCase(Locale.ROOT).contains(s));
+    }
+
+    private static Set<String> list(String csv) {
+        if (csv == null || csv.isBlank()) {
+            return Set.of();
+        }
+        return Arrays.stream(csv.split(",")).map(s -> s.trim().toLowerCase(Locale.ROOT))
+                .filter(s -> !s.isEmpty()).collect(Collectors.toSet());
+    }
+
+    private static <T> List<T> orNull(List<T> list) {
+        return list.isEmpty() ? null : list;
+    }
+}

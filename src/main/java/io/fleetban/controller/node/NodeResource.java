@@ -1,0 +1,54 @@
+package io.fleetban.controller.node;
+
+import io.fleetban.controller.auth.Allowed;
+import io.fleetban.controller.auth.Role;
+import io.fleetban.controller.web.ApiException;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.sql.SQLException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+@Path("/api/v1/nodes")
+@Allowed(Role.ADMIN)
+@Produces(MediaType.APPLICATION_JSON)
+public class NodeResource {
+
+    public record CreateRequest(String name) {
+    }
+
+    @Inject
+    NodeService nodes;
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Response create(CreateRequest body) throws SQLException {
+        if (body == null) {
+            throw ApiException.badRequest("name", "body {\"name\":\"fs1\"} is required");
+        }
+        String token = nodes.create(body.name());
+        return Response.status(Response.Status.CREATED)
+                .entity(Map.of("name", body.name(), "token", token)).build();
+    }
+
+    @GET
+    public Map<String, Object> list() throws SQLException {
+        return Map.of("nodes", nodes.list().stream().map(n -> {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("name", n.name());
+            m.put("created", n.created());
+            m.put("last_report", n.lastReport());
+            m.put("last_seq", n.lastSeq());
+            m.put("last_poll", n.lastPoll());
+            m.put("cursor", n.cursor());
+            m.put("cursor_lag", n.cursorLag());
+            return m;
+        }).toList());
+    }
+}

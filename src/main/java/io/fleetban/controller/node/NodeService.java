@@ -1,0 +1,139 @@
+package io.fleetban.controller.node;
+
+import io.agroal.api.AgroalDataSource;
+import io.fleetban.controller.auth.Role;
+import io.fleetban.controller.auth.Tokens;
+import io.fleetban.controller.decision.DecisionFeed;
+import io.fleetban.controller.store.Change;
+import io.fleetban.controller.store.Notifier;
+import io.fleetban.controller.web.ApiException;
+import io.quarkus.scheduler.Scheduled;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.transaction.Transactional;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.jboss.logging.Logger;
+
+/**
+ * Nodes and their tokens, and what each node last did. Polls are recorded in memory and written
+ * every few seconds, so 1 000 agents long-polling cost one UPDATE batch, not 1 000 writes.
+ */
+@ApplicationScoped
+public class NodeService {
+
+    private static final Logger LOG = Logger.getLogger(NodeService.class);
+    private static final java.util.regex.Pattern NAME = java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,62}");
+
+    public record NodeView(String name, Instant created, Instant lastReport, Long lastSeq, Instant lastPoll,
+                           Long cursor, Long cursorLag) {
+    }
+
+    private record Poll(Instant at, long cursor) {
+    }
+
+    @Inject
+    AgroalDataSource dataSource;
+    @Inject
+    DecisionFeed feed;
+
+    private final Map<String, Poll> polls = new ConcurrentHashMap<>();
+
+    /** Registers a node; returns its token, which is stored only as a hash. */
+    @Transactional
+    public String create(String name) throws SQLException {
+        if (name == null || !NAME.matcher(name).matches()) {
+            throw ApiException.badRequest("name",
+                    "a node name is 1-63 characters of A-Z, a-z, 0-9, '.', '_', '-', starting with a letter or digit");
+        }
+        String token = Tokens.generate();
+        try (Connection c = dataSource.getConnection()) {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "INSERT INTO nodes (name) VALUES (?) ON CONFLICT (name) DO NOTHING")) {
+                ps.setString(1, name);
+                if (ps.executeUpdate() == 0) {
+                    throw ApiException.conflict("name", "a node named '" + name + "' exists already");
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement(
+                    "INSERT INTO tokens (hash, name, role, node) VALUES (?, ?, ?, ?)")) {
+                ps.setBytes(1, Tokens.hash(token));
+                ps.setString(2, name);
+                ps.setString(3, Role.AGENT.wireName());
+                ps.setString(4, name);
+                ps.executeUpdate();
+            }
+            Notifier.notify(c, Change.TOKENS);
+        }
+        return token;
+    }
+
+    public List<NodeView> list() throws SQLException {
+        long head = feed.cursor();
+        List<NodeView> out = new ArrayList<>();
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("""
+                     SELECT name, created_at, last_report_at, last_seq, last_poll_at, poll_cursor
+                       FROM nodes ORDER BY name""");
+             ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                String name = rs.getString(1);
+                Instant lastPoll = instant(rs.getTimestamp(5));
+                Long cursor = rs.getObject(6) == null ? null : rs.getLong(6);
+                Poll mine = polls.get(name); // newer than the database when this replica served it lately
+                if (mine != null && (lastPoll == null || mine.at.isAfter(lastPoll))) {
+                    lastPoll = mine.at;
+                    cursor = mine.cursor;
+                }
+                out.add(new NodeView(name, instant(rs.getTimestamp(2)), instant(rs.getTimestamp(3)),
+                        rs.getObject(4) == null ? null : rs.getLong(4), lastPoll, cursor,
+                        cursor == null ? null : Math.max(0, head - cursor)));
+            }
+        }
+        return out;
+    }
+
+    /** A node asked for decisions holding {@code cursor}: what it has applied. */
+    public void polled(String node, long cursor) {
+        polls.put(node, new Poll(Instant.now(), cursor));
+    }
+
+    @Scheduled(every = "5s", delayed = "5s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void flushPolls() {
+        if (polls.isEmpty()) {
+            return;
+        }
+        Map<String, Poll> batch = new HashMap<>(polls);
+        batch.forEach(polls::remove);
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("""
+                     UPDATE nodes SET last_poll_at = ?, poll_cursor = ?
+                      WHERE name = ? AND (last_poll_at IS NULL OR last_poll_at < ?)""")) {
+            for (var e : batch.entrySet()) {
+                Timestamp at = Timestamp.from(e.getValue().at);
+                ps.setTimestamp(1, at);
+                ps.setLong(2, e.getValue().cursor);
+                ps.setString(3, e.getKey());
+                ps.setTimestamp(4, at);
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        } catch (SQLException e) {
+            batch.forEach(polls::putIfAbsent); // try again next time
+            LOG.debugf("could not record polls: %s", e.getMessage());
+        }
+    }
+
+    private static Instant instant(Timestamp t) {
+        return t == null ? null : t.toInstant();
+    }
+}
