@@ -155,7 +155,8 @@ CREATE TABLE ban_event_log (
     singleton  boolean PRIMARY KEY DEFAULT true CHECK (singleton),
     last_id    bigint NOT NULL
 );
-INSERT INTO ban_event_log (last_id) VALUES (0);
+-- Cursor 0 asks for a snapshot in the API, so even the empty log has a cursor a follower can wait on.
+INSERT INTO ban_event_log (last_id) VALUES (1);
 CREATE INDEX ban_events_created ON ban_events (created_at);
 
 -- Defaults from application.properties are seeded once, so an operator's later edits stay.

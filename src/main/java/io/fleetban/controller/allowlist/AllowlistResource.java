@@ -3,7 +3,8 @@ package io.fleetban.controller.allowlist;
 import io.fleetban.controller.auth.Allowed;
 import io.fleetban.controller.auth.Caller;
 import io.fleetban.controller.auth.Role;
-import io.fleetban.controller.ban.BanLedger;
+import io.fleetban.controller.web.ApiException;
+import io.fleetban.controller.web.Params;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -42,7 +43,7 @@ public class AllowlistResource {
     @Consumes(MediaType.APPLICATION_JSON)
     public Response add(AddRequest body, @Context ContainerRequestContext request) throws SQLException {
         if (body == null) {
-            throw io.fleetban.controller.web.ApiException.badRequest("value", "body {\"value\":\"…\",\"note\":\"…\"} is required");
+            throw ApiException.badRequest("value", "body {\"value\":\"…\",\"note\":\"…\"} is required");
         }
         AllowlistService.Added added = service.add(body.value(), body.note(), Caller.of(request).name());
         Map<String, Object> view = view(added.entry());
@@ -54,8 +55,9 @@ public class AllowlistResource {
     @DELETE
     @Path("/{value: .+}")
     public Map<String, Object> remove(@PathParam("value") String value) throws SQLException {
-        service.remove(value);
-        return Map.of("removed", AllowlistService.parse(value, "value").value);
+        String v = Params.slashDecoded(value);
+        service.remove(v);
+        return Map.of("removed", AllowlistService.parse(v, "value").value);
     }
 
     static Map<String, Object> view(AllowlistEntry e) {

@@ -35,13 +35,11 @@ public class AuthFilter {
         }
         String token = header.substring(BEARER.length()).trim();
         Caller caller = tokens.find(token);
-        if (caller != null || !tokens.mayReload()) {
+        if (caller != null || !tokens.mayLookUp()) {
             return Uni.createFrom().item(decide(request, allowed.value(), caller));
         }
-        return Uni.createFrom().item(() -> {
-            tokens.reload();
-            return decide(request, allowed.value(), tokens.find(token));
-        }).runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
+        return Uni.createFrom().item(() -> decide(request, allowed.value(), tokens.lookUp(token)))
+                .runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
     }
 
     private static Response decide(ContainerRequestContext request, Role role, Caller caller) {

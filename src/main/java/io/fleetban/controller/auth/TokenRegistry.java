@@ -23,14 +23,15 @@ import org.jboss.logging.Logger;
 /**
  * Every valid token of the fleet, by SHA-256, held in memory so authenticating a request never
  * waits for the database (agents long-poll on the event loop). Reloaded on {@link Change#TOKENS}
- * from any replica; a token the map does not know triggers at most one reload a second, so a
- * token created a millisecond ago on another replica still works.
+ * from any replica; a token the map does not know yet (created a millisecond ago, the
+ * notification still on its way) is looked up by hash, at most {@value #MISS_LOOKUPS_PER_SECOND}
+ * times a second so a flood of made-up tokens can't hammer the database.
  */
 @ApplicationScoped
 public class TokenRegistry {
 
     private static final Logger LOG = Logger.getLogger(TokenRegistry.class);
-    private static final long MISS_RELOAD_INTERVAL_NANOS = 1_000_000_000L;
+    static final int MISS_LOOKUPS_PER_SECOND = 20;
 
     @Inject
     AgroalDataSource dataSource;
@@ -38,7 +39,8 @@ public class TokenRegistry {
     FleetbanConfig config;
 
     private volatile Map<ByteBuffer, Caller> byHash = Map.of();
-    private volatile long lastReload;
+    private long missWindowStart;
+    private int missesInWindow;
     private final Map<ByteBuffer, Instant> used = new ConcurrentHashMap<>();
 
     void onChange(@Observes Change change) {
@@ -60,9 +62,38 @@ public class TokenRegistry {
         return c;
     }
 
-    /** Whether a miss is worth a reload now (rate-limited, so unknown tokens can't hammer the database). */
-    public boolean mayReload() {
-        return System.nanoTime() - lastReload > MISS_RELOAD_INTERVAL_NANOS;
+    /** Whether a miss may be looked up in the database now. */
+    public synchronized boolean mayLookUp() {
+        long now = System.nanoTime();
+        if (now - missWindowStart > 1_000_000_000L) {
+            missWindowStart = now;
+            missesInWindow = 0;
+        }
+        return ++missesInWindow <= MISS_LOOKUPS_PER_SECOND;
+    }
+
+    /** The caller of a token the registry did not know, straight from the database; blocks. */
+    public Caller lookUp(String token) {
+        byte[] hash = Tokens.hash(token);
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement(
+                     "SELECT name, role, node FROM tokens WHERE hash = ? AND revoked_at IS NULL")) {
+            ps.setBytes(1, hash);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return null;
+                }
+                Caller caller = new Caller(rs.getString(1), Role.fromWireName(rs.getString(2)), rs.getString(3), hash);
+                Map<ByteBuffer, Caller> grown = new HashMap<>(byHash);
+                grown.put(ByteBuffer.wrap(hash), caller);
+                byHash = grown;
+                used.put(ByteBuffer.wrap(hash), Instant.now());
+                return caller;
+            }
+        } catch (SQLException e) {
+            LOG.warnf("could not look up a token: %s", e.getMessage());
+            return null;
+        }
     }
 
     public synchronized void reload() {
@@ -79,8 +110,6 @@ public class TokenRegistry {
             byHash = fresh;
         } catch (SQLException e) {
             LOG.warnf("could not load tokens: %s", e.getMessage());
-        } finally {
-            lastReload = System.nanoTime();
         }
     }
 

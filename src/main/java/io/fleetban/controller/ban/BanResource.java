@@ -64,7 +64,7 @@ public class BanResource {
     @DELETE
     @Path("/{ip: .+}")
     public Map<String, Object> unban(@PathParam("ip") String ip) throws SQLException {
-        BanLedger.Lifted l = bans.unban(ip);
+        BanLedger.Lifted l = bans.unban(Params.slashDecoded(ip));
         return Map.of("unbanned", l.ip().toString(), "jail", l.jail());
     }
 

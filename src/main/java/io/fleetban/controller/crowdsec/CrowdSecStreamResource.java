@@ -55,9 +55,8 @@ public class CrowdSecStreamResource {
                            @QueryParam("scenarios_containing") String containing,
                            @QueryParam("scenarios_not_containing") String notContaining) throws SQLException {
         Caller caller = key == null || key.isEmpty() ? null : tokens.find(key);
-        if (caller == null && key != null && !key.isEmpty() && tokens.mayReload()) {
-            tokens.reload();
-            caller = tokens.find(key);
+        if (caller == null && key != null && !key.isEmpty() && tokens.mayLookUp()) {
+            caller = tokens.lookUp(key);
         }
         if (caller == null || caller.role() != Role.AGENT) {
             return Response.status(403).type(MediaType.APPLICATION_JSON)

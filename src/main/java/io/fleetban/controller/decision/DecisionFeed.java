@@ -8,6 +8,7 @@ import io.fleetban.core.net.Cidr;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
@@ -151,18 +152,27 @@ public class DecisionFeed {
      * the request holds neither a thread nor a database connection.
      */
     public Uni<Decisions> await(long since, Duration wait) {
-        CompletableFuture<Long> change = nextChange; // before reading the cursor: see class comment
-        long cursor = applied;
-        if (wait.isZero() || since <= 0 || since != cursor) {
-            // A cursor ahead of ours may come from a replica that is a few ms ahead: catch up first.
-            if (since > cursor) {
+        if (since > applied) {
+            // A cursor ahead of ours may come from a replica a few ms ahead: catch up first (on a
+            // worker, it reads the database); still ahead means it is from another history: resync.
+            return Uni.createFrom().item(() -> {
                 refresh();
-            }
+                return since > applied ? snapshot(applied) : null;
+            }).runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
+                    .flatMap(d -> d != null ? Uni.createFrom().item(d) : awaitChange(since, wait));
+        }
+        return awaitChange(since, wait);
+    }
+
+    private Uni<Decisions> awaitChange(long since, Duration wait) {
+        CompletableFuture<Long> change = nextChange; // before reading the cursor: see class comment
+        if (wait.isZero() || since <= 0 || since != applied) {
             return Uni.createFrom().item(read(since));
         }
         waiters.incrementAndGet();
-        return Uni.createFrom().completionStage(change)
-                .ifNoItem().after(wait).recoverWithItem(cursor)
+        // A copy per waiter: a timed-out waiter cancels its stage, never the one others share.
+        return Uni.createFrom().completionStage(change.copy())
+                .ifNoItem().after(wait).recoverWithItem(since)
                 .map(ignored -> read(since))
                 .onTermination().invoke(waiters::decrementAndGet);
     }

@@ -20,4 +20,12 @@ public final class Params {
         }
         throw ApiException.badRequest(field, field + " must be an integer from " + min + " to " + max);
     }
+
+    /**
+     * A path segment that may hold a CIDR: the HTTP layer keeps an encoded slash ({@code %2F})
+     * encoded so it can't split the path, so it is decoded here.
+     */
+    public static String slashDecoded(String segment) {
+        return segment.replace("%2F", "/").replace("%2f", "/");
+    }
 }
