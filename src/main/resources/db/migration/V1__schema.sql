@@ -86,21 +86,24 @@ DECLARE
     lo timestamptz;
     hi timestamptz;
 BEGIN
+    PERFORM pg_advisory_xact_lock(hashtext('fleetban_offense_partitions')); -- replicas start together
     FOR i IN 0 .. days - 1 LOOP
         d := from_day + i;
         part := 'offenses_' || to_char(d, 'YYYYMMDD');
         lo := d::timestamp AT TIME ZONE 'UTC';  -- days are UTC days whatever the session's zone
         hi := (d + 1)::timestamp AT TIME ZONE 'UTC';
         IF to_regclass(part) IS NULL THEN
-            CREATE TEMP TABLE IF NOT EXISTS offenses_moving (LIKE offenses) ON COMMIT DROP;
-            WITH moved AS (DELETE FROM offenses_default
-                            WHERE received_at >= lo AND received_at < hi
-                        RETURNING *)
-            INSERT INTO offenses_moving SELECT * FROM moved;
-            EXECUTE format('CREATE TABLE %I PARTITION OF offenses FOR VALUES FROM (%L) TO (%L)',
-                           part, lo, hi);
-            INSERT INTO offenses SELECT * FROM offenses_moving;
-            DELETE FROM offenses_moving;
+            IF EXISTS (SELECT 1 FROM offenses_default WHERE received_at >= lo AND received_at < hi) THEN
+                CREATE TEMP TABLE offenses_moving (LIKE offenses) ON COMMIT DROP;
+                WITH moved AS (DELETE FROM offenses_default WHERE received_at >= lo AND received_at < hi
+                            RETURNING *)
+                INSERT INTO offenses_moving SELECT * FROM moved;
+                EXECUTE format('CREATE TABLE %I PARTITION OF offenses FOR VALUES FROM (%L) TO (%L)', part, lo, hi);
+                INSERT INTO offenses SELECT * FROM offenses_moving;
+                DROP TABLE offenses_moving;
+            ELSE
+                EXECUTE format('CREATE TABLE %I PARTITION OF offenses FOR VALUES FROM (%L) TO (%L)', part, lo, hi);
+            END IF;
         END IF;
     END LOOP;
 END $$;

@@ -107,7 +107,7 @@ public class Maintenance {
             }
             try (Statement s = c.createStatement()) {
                 for (String table : old) {
-                    s.execute("DROP TABLE " + table); // name matched ^offenses_[0-9]{8}$ above
+                    s.execute("DROP TABLE IF EXISTS " + table); // name matched ^offenses_[0-9]{8}$ above
                     LOG.infof("dropped offense partition %s", table);
                 }
             }
