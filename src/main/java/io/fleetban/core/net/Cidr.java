@@ -128,7 +128,11 @@ public final class Cidr implements Comparable<Cidr> {
 
     @Override
     public int compareTo(Cidr o) {
-        int c = address().compareTo(o.address());
+        // The same order as IpAddress (IPv4 first, then unsigned bytes), without copying: renderers sort 100 000 bans.
+        int c = Integer.compare(network.length, o.network.length);
+        if (c == 0) {
+            c = Arrays.compareUnsigned(network, o.network);
+        }
         return c != 0 ? c : Integer.compare(prefix, o.prefix);
     }
 }

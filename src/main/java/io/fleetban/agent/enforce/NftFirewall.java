@@ -1,0 +1,43 @@
+package io.fleetban.agent.enforce;
+
+import io.fleetban.core.firewall.Ban;
+import io.fleetban.core.firewall.FirewallOptions;
+import io.fleetban.core.firewall.NftRuleset;
+import io.fleetban.core.net.Cidr;
+import java.util.Collection;
+import java.util.List;
+
+/** nftables (the default): every change is one {@code nft -f -} transaction on table {@code inet fleetban}. */
+public final class NftFirewall implements Firewall {
+
+    private static final List<String> NFT = List.of("nft", "-f", "-");
+
+    private final FirewallOptions options;
+    private final CommandRunner runner;
+
+    /** @param commandPrefix put before {@code nft}, e.g. {@code ip netns exec NS}; empty in production */
+    public NftFirewall(FirewallOptions options, List<String> commandPrefix) {
+        this.options = options;
+        this.runner = new CommandRunner(commandPrefix);
+    }
+
+    @Override
+    public void setup() throws FirewallException {
+        runner.check(NftRuleset.setup(options), NFT);
+    }
+
+    @Override
+    public void full(Collection<Ban> bans) throws FirewallException {
+        runner.check(NftRuleset.full(bans, options), NFT);
+    }
+
+    @Override
+    public void delta(Collection<Ban> bans, Collection<Cidr> unbans) throws FirewallException {
+        runner.check(NftRuleset.delta(bans, unbans, options), NFT);
+    }
+
+    @Override
+    public String describe() {
+        return "nftables table inet " + options.table() + " (" + Ports.describe(options) + ")";
+    }
+}
