@@ -40,6 +40,8 @@ public final class Enforcer {
     private Instant lastResync = Instant.MIN;
     private Instant nextRangeExpiry = Instant.MAX;
     private boolean failed;
+    /** False until the controller's first full list: before that an empty memory must not empty the kernel's sets. */
+    private boolean known;
 
     /**
      * @param allowlist    never banned (the {@code --allow} networks)
@@ -64,6 +66,7 @@ public final class Enforcer {
     /** The controller's complete list: it replaces what we had. */
     public synchronized void full(Collection<Ban> bans) {
         Instant now = clock.instant();
+        known = true;
         expiries.clear();
         for (Ban b : permitted(bans)) {
             expiries.merge(b.target(), now.plusSeconds(b.ttlSeconds()), (x, y) -> x.isAfter(y) ? x : y);
@@ -71,8 +74,11 @@ public final class Enforcer {
         resync(now, "the controller's full list");
     }
 
-    /** Changes since the last answer: unbans first, then new or renewed bans. */
+    /** Changes since the last answer: unbans first, then new or renewed bans. Only after a {@link #full}. */
     public synchronized void delta(Collection<Ban> bans, Collection<Cidr> unbans) {
+        if (!known) {
+            throw new IllegalStateException("a delta before the controller's first full list");
+        }
         Instant now = clock.instant();
         List<Ban> permitted = permitted(bans);
         boolean nested = touchesNestedRanges(permitted, unbans);
@@ -103,6 +109,9 @@ public final class Enforcer {
     /** Called regularly (after every poll): the periodic, range-expiry and retry resyncs. */
     public synchronized void maintain() {
         Instant now = clock.instant();
+        if (!known) {
+            return;
+        }
         if (failed) {
             if (!now.isBefore(lastAttempt.plus(RETRY_AFTER))) {
                 resync(now, "retry");
