@@ -68,7 +68,7 @@ public final class Enforcer {
         Instant now = clock.instant();
         known = true;
         expiries.clear();
-        for (Ban b : permitted(bans)) {
+        for (Ban b : bans) {
             expiries.merge(b.target(), now.plusSeconds(b.ttlSeconds()), (x, y) -> x.isAfter(y) ? x : y);
         }
         resync(now, "the controller's full list");
@@ -80,7 +80,13 @@ public final class Enforcer {
             throw new IllegalStateException("a delta before the controller's first full list");
         }
         Instant now = clock.instant();
-        List<Ban> permitted = permitted(bans);
+        IpSet own = ownAddresses.get();
+        List<Ban> permitted = new ArrayList<>(bans.size());
+        for (Ban b : bans) {
+            if (permitted(b.target(), own)) {
+                permitted.add(b);
+            }
+        }
         boolean nested = touchesNestedRanges(permitted, unbans);
         for (Cidr c : unbans) {
             expiries.remove(c);
@@ -123,14 +129,14 @@ public final class Enforcer {
         }
     }
 
-    /** Bans currently remembered (and so in the firewall unless it failed). */
-    public synchronized int size() {
-        return expiries.size();
-    }
-
-    /** @param reason for the log; null for the quiet periodic resync */
+    /**
+     * Also drops what is no longer permitted: an address this node gained since its ban arrived.
+     *
+     * @param reason for the log; null for the quiet periodic resync
+     */
     private void resync(Instant now, String reason) {
-        expiries.values().removeIf(e -> !e.isAfter(now));
+        IpSet own = ownAddresses.get();
+        expiries.entrySet().removeIf(e -> !e.getValue().isAfter(now) || !permitted(e.getKey(), own));
         List<Ban> bans = new ArrayList<>(expiries.size());
         Instant rangeExpiry = Instant.MAX;
         for (Map.Entry<Cidr, Instant> e : expiries.entrySet()) {
@@ -156,19 +162,16 @@ public final class Enforcer {
         }
     }
 
-    private List<Ban> permitted(Collection<Ban> bans) {
-        IpSet own = ownAddresses.get();
-        List<Ban> out = new ArrayList<>(bans.size());
-        for (Ban b : bans) {
-            if (covers(allowlist, b.target())) {
-                LOG.log(Level.WARNING, "not banning {0}: allowlisted (--allow)", b.target());
-            } else if (covers(own, b.target())) {
-                LOG.log(Level.WARNING, "not banning {0}: an address of this node", b.target());
-            } else {
-                out.add(b);
-            }
+    private boolean permitted(Cidr target, IpSet own) {
+        if (covers(allowlist, target)) {
+            LOG.log(Level.WARNING, "not banning {0}: allowlisted (--allow)", target);
+            return false;
         }
-        return out;
+        if (covers(own, target)) {
+            LOG.log(Level.WARNING, "not banning {0}: an address of this node", target);
+            return false;
+        }
+        return true;
     }
 
     private static boolean covers(IpSet set, Cidr target) {

@@ -28,6 +28,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -89,6 +90,7 @@ abstract class FirewallContractTest {
         try (VethPair pair = pair()) {
             Enforcer e = enforcer(firewall(pair.node, DEFAULTS), IpSet.empty(), Clock.systemUTC());
             e.setup();
+            e.full(List.of());
             assertTrue(pair.reaches(NODE4, SIP) && pair.reaches(NODE6, SIP), "reachable before any ban");
             e.delta(List.of(ban(PEER4, 600)), List.of());
             assertFalse(pair.reaches(NODE4, SIP), "IPv4 peer banned");
@@ -167,6 +169,21 @@ abstract class FirewallContractTest {
             e.delta(sent, List.of());
             assertEquals(Set.of("203.0.113.9"), members(pair.node));
             assertTrue(pair.reaches(NODE4, SIP), "the allowlisted peer still gets through");
+        }
+    }
+
+    @Test
+    void anAddressTheNodeGainsLeavesTheFirewallAtTheNextResync() throws Exception {
+        try (VethPair pair = pair()) {
+            AtomicReference<IpSet> own = new AtomicReference<>(IpSet.empty());
+            MutableClock clock = new MutableClock();
+            Enforcer e = new Enforcer(firewall(pair.node, DEFAULTS), IpSet.empty(), own::get, clock);
+            e.setup();
+            e.full(List.of(ban("203.0.113.9", 3600), ban("203.0.113.10", 3600)));
+            own.set(IpSet.of(cidrs("203.0.113.10"))); // a failover address moved to this node
+            clock.advance(Enforcer.RESYNC_EVERY);
+            e.maintain();
+            assertEquals(Set.of("203.0.113.9"), members(pair.node));
         }
     }
 
