@@ -23,17 +23,31 @@ public final class NftFirewall implements Firewall {
 
     @Override
     public void setup() throws FirewallException {
-        runner.check(NftRuleset.setup(options), NFT);
+        apply(NftRuleset.setup(options));
     }
 
     @Override
     public void full(Collection<Ban> bans) throws FirewallException {
-        runner.check(NftRuleset.full(bans, options), NFT);
+        apply(NftRuleset.full(bans, options));
     }
 
     @Override
     public void delta(Collection<Ban> bans, Collection<Cidr> unbans) throws FirewallException {
-        runner.check(NftRuleset.delta(bans, unbans, options), NFT);
+        apply(NftRuleset.delta(bans, unbans, options));
+    }
+
+    private void apply(String script) throws FirewallException {
+        try {
+            runner.check(script, NFT);
+        } catch (FirewallException e) {
+            if (e.getMessage().contains("File exists") && e.getMessage().contains("add set")) {
+                // "add set" only fails on a set of the same name defined differently (an older layout).
+                throw new FirewallException(e.getMessage() + "\n(table inet " + options.table()
+                        + " holds a set defined differently; remove the table with: nft delete table inet "
+                        + options.table() + ")", e);
+            }
+            throw e;
+        }
     }
 
     @Override

@@ -3,8 +3,9 @@ package io.fleetban.core.firewall;
 import io.fleetban.core.net.Cidr;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
-import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
@@ -14,19 +15,24 @@ import java.util.TreeSet;
  */
 final class BanGroups {
 
+    private static final Comparator<Ban> BY_TARGET = Comparator.comparing(Ban::target);
+
     final List<Ban> hosts4 = new ArrayList<>();
     final List<Ban> hosts6 = new ArrayList<>();
     final List<Ban> nets4 = new ArrayList<>();
     final List<Ban> nets6 = new ArrayList<>();
 
     static BanGroups of(Collection<Ban> bans) {
-        TreeMap<Cidr, Ban> byTarget = new TreeMap<>();
+        HashMap<Cidr, Ban> byTarget = new HashMap<>(Math.max(16, bans.size() * 4 / 3 + 1));
         for (Ban b : bans) {
             byTarget.merge(b.target(), b, (x, y) -> x.ttlSeconds() >= y.ttlSeconds() ? x : y);
         }
         BanGroups g = new BanGroups();
         for (Ban b : byTarget.values()) {
             g.list(b.target().isV4(), b.target().isHost()).add(b);
+        }
+        for (List<Ban> list : List.of(g.hosts4, g.hosts6, g.nets4, g.nets6)) {
+            list.sort(BY_TARGET);
         }
         return g;
     }

@@ -5,7 +5,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.TreeSet;
-import java.util.function.Function;
+import java.util.function.BiConsumer;
 
 /**
  * {@code nft -f} scripts for table {@code inet fleetban}: hosts in hash sets ({@code banned4},
@@ -70,8 +70,8 @@ public final class NftRuleset {
                 TreeSet<Cidr> touched = new TreeSet<>(BanGroups.sorted(unbans, v4, host));
                 added.forEach(b -> touched.add(b.target()));
                 List<Cidr> plain = new ArrayList<>(touched);
-                elements(sb, "add", o, v4, host, plain, Cidr::toString);
-                elements(sb, "delete", o, v4, host, plain, Cidr::toString);
+                elements(sb, "add", o, v4, host, plain, StringBuilder::append);
+                elements(sb, "delete", o, v4, host, plain, StringBuilder::append);
                 elements(sb, "add", o, v4, host, added, NftRuleset::withTimeout);
             }
         }
@@ -99,7 +99,7 @@ public final class NftRuleset {
     }
 
     private static <T> void elements(StringBuilder sb, String verb, FirewallOptions o, boolean v4, boolean host,
-                                     List<T> items, Function<T, String> element) {
+                                     List<T> items, BiConsumer<StringBuilder, T> element) {
         String set = host ? o.set(!v4) : o.nets(!v4);
         for (int i = 0; i < items.size(); i += CHUNK) {
             sb.append(verb).append(" element ").append(table(o)).append(' ').append(set).append(" { ");
@@ -108,14 +108,14 @@ public final class NftRuleset {
                 if (j > i) {
                     sb.append(", ");
                 }
-                sb.append(element.apply(items.get(j)));
+                element.accept(sb, items.get(j));
             }
             sb.append(" }\n");
         }
     }
 
-    private static String withTimeout(Ban b) {
-        return b.target() + " timeout " + b.ttlSeconds() + "s";
+    private static void withTimeout(StringBuilder sb, Ban b) {
+        sb.append(b.target()).append(" timeout ").append(b.ttlSeconds()).append('s');
     }
 
     private static String table(FirewallOptions o) {

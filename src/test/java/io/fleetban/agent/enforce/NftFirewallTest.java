@@ -1,12 +1,25 @@
 package io.fleetban.agent.enforce;
 
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.fleetban.core.firewall.FirewallOptions;
 import io.fleetban.testing.FirewallState;
 import io.fleetban.testing.Netns;
 import java.util.Set;
 import java.util.TreeSet;
+import org.junit.jupiter.api.Test;
 
 class NftFirewallTest extends FirewallContractTest {
+
+    @Test
+    void aTableOfAnOlderLayoutIsReportedWithTheWayOut() {
+        try (Netns ns = Netns.create("nftold")) {
+            ns.execInput("add table inet fleetban\nadd set inet fleetban banned4 { type ipv4_addr; }\n", "nft", "-f", "-");
+            FirewallException e = assertThrows(FirewallException.class, () -> firewall(ns, DEFAULTS).setup());
+            assertTrue(e.getMessage().contains("remove the table with: nft delete table inet fleetban"), e.getMessage());
+        }
+    }
 
     @Override
     Firewall firewall(Netns ns, FirewallOptions options) {
