@@ -106,7 +106,9 @@ public record Decisions(long cursor, boolean full, List<Ban> bans, List<Cidr> un
                     problem = "\"ip\" is not a string";
                 }
             } else if (field.equals("ttl")) {
-                if (value == JsonToken.VALUE_NUMBER_INT) {
+                if (value == JsonToken.VALUE_NUMBER_INT && p.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {
+                    problem = "\"ttl\" " + p.getText() + " is out of range";
+                } else if (value == JsonToken.VALUE_NUMBER_INT) {
                     ttl = p.getLongValue();
                 } else if (value == JsonToken.VALUE_NUMBER_FLOAT) {
                     ttl = (long) Math.ceil(p.getDoubleValue());

@@ -12,15 +12,30 @@ import java.util.Objects;
  */
 public record Ban(Cidr target, long ttlSeconds) {
 
+    /** A century: longer is a typo, and would overflow time arithmetic. */
+    public static final long MAX_TTL_SECONDS = 100L * 365 * 86_400;
+
+    /**
+     * The longest timeout put into the kernel: ipset's maximum (about 24.8 days; nft refuses
+     * much longer ones too). A longer ban is renewed by the agent's periodic resync.
+     */
+    public static final long MAX_KERNEL_TIMEOUT = 2_147_483;
+
     public Ban {
         Objects.requireNonNull(target, "target");
-        if (ttlSeconds < 1) {
-            throw new IllegalArgumentException("ban of " + target + ": ttl must be at least 1 second, not " + ttlSeconds);
+        if (ttlSeconds < 1 || ttlSeconds > MAX_TTL_SECONDS) {
+            throw new IllegalArgumentException("ban of " + target + ": ttl must be between 1 second and 100 years, not "
+                    + ttlSeconds);
         }
         if (target.prefix() == 0) {
             // A /0 would drop every packet of the family: no jail or operator means that.
             throw new IllegalArgumentException("ban of " + target + " would cover every address");
         }
+    }
+
+    /** The timeout the kernel gets: the ttl, at most {@link #MAX_KERNEL_TIMEOUT}. */
+    public long kernelTimeout() {
+        return Math.min(ttlSeconds, MAX_KERNEL_TIMEOUT);
     }
 
     @Override

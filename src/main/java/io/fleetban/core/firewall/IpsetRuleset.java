@@ -17,8 +17,6 @@ public final class IpsetRuleset {
 
     /** Room for the design's 100 000 active bans ten times over. */
     static final int MAXELEM = 1_048_576;
-    /** ipset's largest timeout (about 24.8 days); a longer ban is renewed by the next resync. */
-    static final long MAX_TIMEOUT = 2_147_483;
 
     private IpsetRuleset() {
     }
@@ -45,7 +43,7 @@ public final class IpsetRuleset {
             create(sb, tmp, !v4, o);
             sb.append("flush ").append(tmp).append('\n');
             for (Ban b : concat(g.list(v4, true), g.list(v4, false))) {
-                sb.append("add ").append(tmp).append(' ').append(b.target()).append(" timeout ").append(timeout(b)).append('\n');
+                sb.append("add ").append(tmp).append(' ').append(b.target()).append(" timeout ").append(b.kernelTimeout()).append('\n');
             }
             sb.append("swap ").append(tmp).append(' ').append(set).append('\n');
             sb.append("destroy ").append(tmp).append('\n');
@@ -70,7 +68,7 @@ public final class IpsetRuleset {
         for (boolean v4 : new boolean[] {true, false}) {
             String set = o.ipset(!v4);
             for (Ban b : concat(g.list(v4, true), g.list(v4, false))) {
-                sb.append("add ").append(set).append(' ').append(b.target()).append(" timeout ").append(timeout(b))
+                sb.append("add ").append(set).append(' ').append(b.target()).append(" timeout ").append(b.kernelTimeout())
                         .append(" -exist\n");
             }
         }
@@ -81,10 +79,6 @@ public final class IpsetRuleset {
         // timeout 0: members carry their own timeouts, the set has no default.
         sb.append("create ").append(name).append(" hash:net family ").append(v6 ? "inet6" : "inet")
                 .append(" timeout 0 maxelem ").append(MAXELEM).append(" -exist\n");
-    }
-
-    private static long timeout(Ban b) {
-        return Math.min(b.ttlSeconds(), MAX_TIMEOUT);
     }
 
     private static List<Ban> concat(List<Ban> a, List<Ban> b) {

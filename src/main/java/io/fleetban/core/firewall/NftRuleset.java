@@ -115,7 +115,7 @@ public final class NftRuleset {
     }
 
     private static void withTimeout(StringBuilder sb, Ban b) {
-        sb.append(b.target()).append(" timeout ").append(b.ttlSeconds()).append('s');
+        sb.append(b.target()).append(" timeout ").append(b.kernelTimeout()).append('s');
     }
 
     private static String table(FirewallOptions o) {

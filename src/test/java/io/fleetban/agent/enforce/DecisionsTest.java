@@ -54,26 +54,30 @@ class DecisionsTest {
                   {"ip":42,"ttl":1},
                   "203.0.113.12",
                   {"ip":"203.0.113.13","ttl":"600"},
-                  {"ip":"203.0.113.14","ttl":600,"extra":{"nested":[1,2]}}
+                  {"ip":"203.0.113.14","ttl":600,"extra":{"nested":[1,2]}},
+                  {"ip":"203.0.113.15","ttl":123456789012345678901234567890},
+                  {"ip":"203.0.113.16","ttl":1e300}
                  ],
                  "unbans":["not-an-ip", 5, "198.51.100.4", {"ip":"x"}],
                  "future":{"field":[true]}}""");
         assertEquals(List.of(new Ban(Cidr.parse("203.0.113.14"), 600)), d.bans());
         assertEquals(List.of(Cidr.parse("198.51.100.4")), d.unbans());
         List<String> r = d.rejected();
-        assertEquals(12, r.size(), String.join("\n", r));
+        assertEquals(14, r.size(), String.join("\n", r));
         assertTrue(r.get(0).startsWith("bans[0] 203.0.113.9; flush ruleset: not an IPv4 or IPv6 address"), r.get(0));
         assertTrue(r.get(1).startsWith("bans[1] 198.51.100.0/33: prefix length 33 is out of range"), r.get(1));
         assertTrue(r.get(2).contains("host bits set"), r.get(2));
         assertTrue(r.get(3).contains("would cover every address"), r.get(3));
         assertEquals("bans[4] 203.0.113.10: no \"ttl\"", r.get(4));
-        assertTrue(r.get(5).contains("ttl must be at least 1 second"), r.get(5));
+        assertTrue(r.get(5).contains("ttl must be between 1 second and 100 years, not 0"), r.get(5));
         assertEquals("bans[6]: \"ip\" is not a string", r.get(6));
         assertEquals("bans[7]: not an object: 203.0.113.12", r.get(7));
         assertEquals("bans[8] 203.0.113.13: \"ttl\" is not a number", r.get(8));
-        assertTrue(r.get(9).startsWith("unbans[0] not-an-ip: "), r.get(9));
-        assertEquals("unbans[1]: not a string: 5", r.get(10));
-        assertEquals("unbans[3]: not a string: {", r.get(11));
+        assertEquals("bans[10] 203.0.113.15: \"ttl\" 123456789012345678901234567890 is out of range", r.get(9));
+        assertTrue(r.get(10).startsWith("bans[11] 203.0.113.16: ") && r.get(10).contains("ttl must be between"), r.get(10));
+        assertTrue(r.get(11).startsWith("unbans[0] not-an-ip: "), r.get(11));
+        assertEquals("unbans[1]: not a string: 5", r.get(12));
+        assertEquals("unbans[3]: not a string: {", r.get(13));
     }
 
     @Test

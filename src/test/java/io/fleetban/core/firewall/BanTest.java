@@ -23,6 +23,13 @@ class BanTest {
     }
 
     @Test
+    void refusesAnAbsurdTtlAndCapsWhatTheKernelGets() {
+        assertThrows(IllegalArgumentException.class, () -> new Ban(Cidr.parse("203.0.113.9"), Long.MAX_VALUE));
+        assertEquals(2_147_483, new Ban(Cidr.parse("203.0.113.9"), Ban.MAX_TTL_SECONDS).kernelTimeout());
+        assertEquals(598, new Ban(Cidr.parse("203.0.113.9"), 598).kernelTimeout());
+    }
+
+    @Test
     void refusesABanOnEveryAddress() {
         assertThrows(IllegalArgumentException.class, () -> new Ban(Cidr.parse("0.0.0.0/0"), 60));
         assertThrows(IllegalArgumentException.class, () -> new Ban(Cidr.parse("::/0"), 60));

@@ -98,6 +98,8 @@ class NftRulesetTest {
         assertTrue(script.contains("add element inet fleetban banned4_nets { 10.0.0.0/8 timeout 60s, "
                 + "192.0.2.0/24 timeout 5s, 198.51.100.0/24 timeout 60s }\n"), script);
         assertTrue(script.contains("add element inet fleetban banned4 { 198.51.100.7 timeout 90s }\n"), script);
+        assertTrue(NftRuleset.full(List.of(ban("192.0.2.1", 365L * 86_400)), DEFAULTS)
+                .contains("{ 192.0.2.1 timeout 2147483s }"), "capped like ipset");
         assertTrue(script.startsWith("# fleetban: full resync of table inet fleetban, 4 bans,"), script);
     }
 
