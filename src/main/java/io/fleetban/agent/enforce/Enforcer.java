@@ -98,6 +98,9 @@ public final class Enforcer {
             maintain(); // the last resync failed: retry on its schedule, not on every delta
             return;
         }
+        if (permitted.isEmpty() && unbans.isEmpty()) {
+            return;
+        }
         if (nested) {
             resync(now, "a range inside or around another range changed");
             return;
