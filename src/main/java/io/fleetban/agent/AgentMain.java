@@ -1,5 +1,6 @@
 package io.fleetban.agent;
 
+import io.fleetban.agent.enforce.EnforceCommand;
 import java.io.PrintStream;
 import java.util.Arrays;
 
@@ -24,6 +25,7 @@ public final class AgentMain {
         String[] rest = Arrays.copyOfRange(args, 1, args.length);
         try {
             return switch (args[0]) {
+                case "enforce" -> EnforceCommand.run(rest, out, err);
                 default -> {
                     err.println("fleetban-agent: unknown command '" + args[0] + "'");
                     err.print(USAGE);
