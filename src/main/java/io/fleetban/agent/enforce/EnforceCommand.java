@@ -6,6 +6,7 @@ import io.fleetban.agent.UsageException;
 import io.fleetban.core.firewall.FirewallOptions;
 import io.fleetban.core.net.Cidr;
 import io.fleetban.core.net.IpSet;
+import io.fleetban.core.net.LocalAddresses;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.util.ArrayList;

@@ -8,6 +8,7 @@ import io.fleetban.core.firewall.Ban;
 import io.fleetban.core.firewall.FirewallOptions;
 import io.fleetban.core.net.Cidr;
 import io.fleetban.core.net.IpSet;
+import io.fleetban.core.net.LocalAddresses;
 import io.fleetban.testing.FirewallState;
 import io.fleetban.testing.Netns;
 import io.fleetban.testing.TestDatabase;

@@ -15,6 +15,7 @@ import io.fleetban.core.firewall.FirewallOptions;
 import io.fleetban.core.net.Cidr;
 import io.fleetban.core.net.IpAddress;
 import io.fleetban.core.net.IpSet;
+import io.fleetban.core.net.LocalAddresses;
 import io.fleetban.testing.Netns;
 import io.fleetban.testing.VethPair;
 import java.net.InetAddress;

@@ -1,8 +1,5 @@
-package io.fleetban.agent.enforce;
+package io.fleetban.core.net;
 
-import io.fleetban.core.net.Cidr;
-import io.fleetban.core.net.IpAddress;
-import io.fleetban.core.net.IpSet;
 import java.lang.System.Logger.Level;
 import java.net.InetAddress;
 import java.net.NetworkInterface;
@@ -11,7 +8,7 @@ import java.util.ArrayList;
 import java.util.Enumeration;
 import java.util.List;
 
-/** The node's own addresses, on every interface (loopback included): a node never bans itself. */
+/** This machine's own addresses, on every interface (loopback included): nobody bans itself. */
 public final class LocalAddresses {
 
     private static final System.Logger LOG = System.getLogger(LocalAddresses.class.getName());
@@ -31,7 +28,7 @@ public final class LocalAddresses {
                 }
             }
         } catch (SocketException e) {
-            LOG.log(Level.WARNING, "cannot list this node''s addresses, only --allow protects them: {0}", e.getMessage());
+            LOG.log(Level.WARNING, "cannot list this machine''s addresses: {0}", e.getMessage());
         }
         return IpSet.of(out);
     }
