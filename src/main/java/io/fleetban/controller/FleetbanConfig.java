@@ -24,6 +24,8 @@ public interface FleetbanConfig {
 
     Feed feed();
 
+    Breaker breaker();
+
     interface JailDefaults {
         List<String> kinds();
 
@@ -70,6 +72,15 @@ public interface FleetbanConfig {
         /** Past bans of an ip this recent make its next ban longer (bantime.increment). */
         @WithDefault("7d")
         String banHistory();
+    }
+
+    interface Breaker {
+        /**
+         * More automatic bans than this within a minute trip the ban-storm breaker: new automatic
+         * bans are held (alert-only) until an admin confirms. 0 turns the breaker off.
+         */
+        @WithDefault("1000")
+        int maxBansPerMinute();
     }
 
     interface Feed {

@@ -15,6 +15,7 @@ import io.fleetban.core.firewall.RuleFormat;
 import io.fleetban.core.firewall.Rulesets;
 import io.fleetban.core.net.Cidr;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.http.HttpServerRequest;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -52,7 +53,7 @@ public class DecisionResource {
     @GET
     public Uni<Response> decisions(@QueryParam("since") String since, @QueryParam("wait") String wait,
                                    @QueryParam("format") String format, @QueryParam("ports") String ports,
-                                   @Context ContainerRequestContext request) {
+                                   @Context ContainerRequestContext request, @Context HttpServerRequest http) {
         long cursor = Params.integer(since, "since", 0, Long.MAX_VALUE, 0);
         long seconds = Params.integer(wait, "wait", 0, config.feed().maxWait(), 0);
         RuleFormat rules = format == null || format.isEmpty() || format.equals("json") ? null : ruleFormat(format);
@@ -60,7 +61,9 @@ public class DecisionResource {
         if (!feed.ready()) {
             throw new ApiException(503, "the decision feed is still loading", null);
         }
-        nodes.polled(Caller.of(request).node(), cursor);
+        String node = Caller.of(request).node();
+        nodes.polled(node, cursor);
+        nodes.seen(node, http.remoteAddress().host());
         return feed.await(cursor, Duration.ofSeconds(seconds))
                 .map(d -> Response.ok(rules == null ? json(d) : rules(rules, d, options),
                                 rules == null ? MediaType.APPLICATION_JSON : MediaType.TEXT_PLAIN)

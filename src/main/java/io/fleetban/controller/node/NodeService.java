@@ -7,6 +7,9 @@ import io.fleetban.controller.decision.DecisionFeed;
 import io.fleetban.controller.store.Change;
 import io.fleetban.controller.store.Notifier;
 import io.fleetban.controller.web.ApiException;
+import io.fleetban.core.net.Cidr;
+import io.fleetban.core.net.IpAddress;
+import io.fleetban.core.net.IpSet;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -25,8 +28,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.jboss.logging.Logger;
 
 /**
- * Nodes and their tokens, and what each node last did. Polls are recorded in memory and written
- * every few seconds, so 1 000 agents long-polling cost one UPDATE batch, not 1 000 writes.
+ * Nodes and their tokens, and what each node last did and from where. Polls and addresses are
+ * recorded in memory and written every few seconds, so 1 000 agents long-polling cost one UPDATE
+ * batch, not 1 000 writes.
  */
 @ApplicationScoped
 public class NodeService {
@@ -47,6 +51,8 @@ public class NodeService {
     DecisionFeed feed;
 
     private final Map<String, Poll> polls = new ConcurrentHashMap<>();
+    private final Map<String, IpAddress> addresses = new ConcurrentHashMap<>();
+    private volatile IpSet nodeAddresses = IpSet.empty();
 
     /** Registers a node; returns its token, which is stored only as a hash. */
     @Transactional
@@ -107,26 +113,65 @@ public class NodeService {
         polls.put(node, new Poll(Instant.now(), cursor));
     }
 
-    @Scheduled(every = "5s", delayed = "5s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
-    void flushPolls() {
-        if (polls.isEmpty()) {
-            return;
+    /** A node's request came from {@code address}: from now on that address is never banned. */
+    public void seen(String node, String address) {
+        IpAddress ip;
+        try {
+            ip = IpAddress.parse(address);
+        } catch (IllegalArgumentException e) {
+            return; // a Unix socket or a proxy's odd notation: nothing to protect
         }
+        if (!ip.equals(addresses.put(node, ip)) && !nodeAddresses.contains(ip)) {
+            List<Cidr> grown = new ArrayList<>(nodeAddresses.entries());
+            grown.add(Cidr.of(ip));
+            nodeAddresses = IpSet.of(grown);
+        }
+    }
+
+    /** The addresses the fleet's nodes were last seen at, on any replica (at most seconds old). */
+    public IpSet nodeAddresses() {
+        return nodeAddresses;
+    }
+
+    /** Writes this replica's observations and reads everyone's node addresses. */
+    @Scheduled(every = "5s", delayed = "1s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void flush() {
         Map<String, Poll> batch = new HashMap<>(polls);
         batch.forEach(polls::remove);
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement("""
-                     UPDATE nodes SET last_poll_at = ?, poll_cursor = ?
-                      WHERE name = ? AND (last_poll_at IS NULL OR last_poll_at < ?)""")) {
-            for (var e : batch.entrySet()) {
-                Timestamp at = Timestamp.from(e.getValue().at);
-                ps.setTimestamp(1, at);
-                ps.setLong(2, e.getValue().cursor);
-                ps.setString(3, e.getKey());
-                ps.setTimestamp(4, at);
-                ps.addBatch();
+        Map<String, IpAddress> seenAt = new HashMap<>(addresses);
+        try (Connection c = dataSource.getConnection()) {
+            try (PreparedStatement ps = c.prepareStatement("""
+                    UPDATE nodes SET last_poll_at = ?, poll_cursor = ?
+                     WHERE name = ? AND (last_poll_at IS NULL OR last_poll_at < ?)""")) {
+                for (var e : batch.entrySet()) {
+                    Timestamp at = Timestamp.from(e.getValue().at);
+                    ps.setTimestamp(1, at);
+                    ps.setLong(2, e.getValue().cursor);
+                    ps.setString(3, e.getKey());
+                    ps.setTimestamp(4, at);
+                    ps.addBatch();
+                }
+                ps.executeBatch();
             }
-            ps.executeBatch();
+            try (PreparedStatement ps = c.prepareStatement("""
+                    UPDATE nodes SET address = ?::inet WHERE name = ? AND address IS DISTINCT FROM ?::inet""")) {
+                for (var e : seenAt.entrySet()) {
+                    ps.setString(1, e.getValue().toString());
+                    ps.setString(2, e.getKey());
+                    ps.setString(3, e.getValue().toString());
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+            List<Cidr> all = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT host(address) FROM nodes WHERE address IS NOT NULL");
+                 ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    all.add(Cidr.of(IpAddress.parse(rs.getString(1))));
+                }
+            }
+            seenAt.values().forEach(ip -> all.add(Cidr.of(ip)));
+            nodeAddresses = IpSet.of(new java.util.HashSet<>(all));
         } catch (SQLException e) {
             batch.forEach(polls::putIfAbsent); // try again next time
             LOG.debugf("could not record polls: %s", e.getMessage());
