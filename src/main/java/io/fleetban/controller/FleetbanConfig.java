@@ -69,6 +69,14 @@ public interface FleetbanConfig {
         @WithDefault("3d")
         String offenseRetention();
 
+        /** Reports one node may send per second (a burst of twice as many is let through). */
+        @WithDefault("50")
+        int perNodeRate();
+
+        /** Reports all nodes together may send to one replica per second. */
+        @WithDefault("2000")
+        int globalRate();
+
         /** Past bans of an ip this recent make its next ban longer (bantime.increment). */
         @WithDefault("7d")
         String banHistory();
@@ -95,5 +103,9 @@ public interface FleetbanConfig {
         /** Longest long-poll, in seconds. */
         @WithDefault("60")
         int maxWait();
+
+        /** Long-polls one node may hold open at once on a replica (an agent needs one). */
+        @WithDefault("4")
+        int maxWaitersPerNode();
     }
 }

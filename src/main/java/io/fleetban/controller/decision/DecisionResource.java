@@ -31,6 +31,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * {@code GET /api/v1/decisions}: the bans for agents, as a snapshot or the changes after a cursor,
@@ -50,6 +53,8 @@ public class DecisionResource {
     @Inject
     FleetbanConfig config;
 
+    private final Map<String, AtomicInteger> waiting = new ConcurrentHashMap<>();
+
     @GET
     public Uni<Response> decisions(@QueryParam("since") String since, @QueryParam("wait") String wait,
                                    @QueryParam("format") String format, @QueryParam("ports") String ports,
@@ -64,11 +69,25 @@ public class DecisionResource {
         String node = Caller.of(request).node();
         nodes.polled(node, cursor);
         nodes.seen(node, http.remoteAddress().host());
+        if (seconds == 0) {
+            return feed.await(cursor, Duration.ZERO).map(d -> respond(d, rules, options));
+        }
+        AtomicInteger mine = waiting.computeIfAbsent(node, n -> new AtomicInteger());
+        if (mine.incrementAndGet() > config.feed().maxWaitersPerNode()) {
+            mine.decrementAndGet();
+            throw ApiException.tooManyRequests("node '" + node + "' already holds "
+                    + config.feed().maxWaitersPerNode() + " long-polls open here", 1);
+        }
         return feed.await(cursor, Duration.ofSeconds(seconds))
-                .map(d -> Response.ok(rules == null ? json(d) : rules(rules, d, options),
-                                rules == null ? MediaType.APPLICATION_JSON : MediaType.TEXT_PLAIN)
-                        .header(CURSOR_HEADER, d.cursor())
-                        .build());
+                .onTermination().invoke(mine::decrementAndGet)
+                .map(d -> respond(d, rules, options));
+    }
+
+    private static Response respond(DecisionFeed.Decisions d, RuleFormat rules, FirewallOptions options) {
+        return Response.ok(rules == null ? json(d) : rules(rules, d, options),
+                        rules == null ? MediaType.APPLICATION_JSON : MediaType.TEXT_PLAIN)
+                .header(CURSOR_HEADER, d.cursor())
+                .build();
     }
 
     private static FirewallOptions firewallOptions(String ports) {

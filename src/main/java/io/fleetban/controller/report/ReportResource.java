@@ -28,6 +28,8 @@ public class ReportResource {
     ReportService reports;
     @Inject
     NodeService nodes;
+    @Inject
+    ReportRateLimit limit;
 
     @POST
     @Consumes({MediaType.APPLICATION_JSON, MediaType.WILDCARD})
@@ -38,8 +40,9 @@ public class ReportResource {
         if (body.length > MAX_BODY) {
             throw new ApiException(413, "report body is " + body.length + " bytes; at most " + MAX_BODY, "body");
         }
-        Report report = reports.parse(body);
         Caller caller = Caller.of(request);
+        limit.take(caller.node());
+        Report report = reports.parse(body);
         if (!report.node().equals(caller.node())) {
             throw new ApiException(403, "this token belongs to node '" + caller.node()
                     + "', not '" + report.node() + "'", "node");
