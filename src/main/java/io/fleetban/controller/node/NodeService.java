@@ -39,7 +39,7 @@ public class NodeService {
     private static final java.util.regex.Pattern NAME = java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,62}");
 
     public record NodeView(String name, Instant created, Instant lastReport, Long lastSeq, Instant lastPoll,
-                           Long cursor, Long cursorLag) {
+                           Long cursor, Long cursorLag, String address, Instant tokenLastUsed) {
     }
 
     private record Poll(Instant at, long cursor) {
@@ -61,7 +61,6 @@ public class NodeService {
             throw ApiException.badRequest("name",
                     "a node name is 1-63 characters of A-Z, a-z, 0-9, '.', '_', '-', starting with a letter or digit");
         }
-        String token = Tokens.generate();
         try (Connection c = dataSource.getConnection()) {
             try (PreparedStatement ps = c.prepareStatement(
                     "INSERT INTO nodes (name) VALUES (?) ON CONFLICT (name) DO NOTHING")) {
@@ -70,16 +69,70 @@ public class NodeService {
                     throw ApiException.conflict("name", "a node named '" + name + "' exists already");
                 }
             }
-            try (PreparedStatement ps = c.prepareStatement(
-                    "INSERT INTO tokens (hash, name, role, node) VALUES (?, ?, ?, ?)")) {
-                ps.setBytes(1, Tokens.hash(token));
-                ps.setString(2, name);
-                ps.setString(3, Role.AGENT.wireName());
-                ps.setString(4, name);
-                ps.executeUpdate();
+            return issueToken(c, name);
+        }
+    }
+
+    /** Revokes the node's tokens and issues a new one: the old token stops working at once, everywhere. */
+    @Transactional
+    public String rotate(String name) throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            revoke(c, name);
+            return issueToken(c, name);
+        }
+    }
+
+    /** Revokes every token of the node; returns how many were valid. */
+    @Transactional
+    public int revoke(String name) throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            int n = revoke(c, name);
+            Notifier.notify(c, Change.TOKENS);
+            return n;
+        }
+    }
+
+    /** Removes the node and its tokens; its past offenses and bans stay as history. */
+    @Transactional
+    public void delete(String name) throws SQLException {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("DELETE FROM nodes WHERE name = ?")) {
+            ps.setString(1, name);
+            if (ps.executeUpdate() == 0) {
+                throw ApiException.notFound("no node named '" + name + "'");
             }
             Notifier.notify(c, Change.TOKENS);
         }
+        addresses.remove(name);
+    }
+
+    private static int revoke(Connection c, String name) throws SQLException {
+        try (PreparedStatement exists = c.prepareStatement("SELECT 1 FROM nodes WHERE name = ? FOR UPDATE")) {
+            exists.setString(1, name);
+            try (ResultSet rs = exists.executeQuery()) {
+                if (!rs.next()) {
+                    throw ApiException.notFound("no node named '" + name + "'");
+                }
+            }
+        }
+        try (PreparedStatement ps = c.prepareStatement(
+                "UPDATE tokens SET revoked_at = now() WHERE node = ? AND revoked_at IS NULL")) {
+            ps.setString(1, name);
+            return ps.executeUpdate();
+        }
+    }
+
+    private static String issueToken(Connection c, String name) throws SQLException {
+        String token = Tokens.generate();
+        try (PreparedStatement ps = c.prepareStatement(
+                "INSERT INTO tokens (hash, name, role, node) VALUES (?, ?, ?, ?)")) {
+            ps.setBytes(1, Tokens.hash(token));
+            ps.setString(2, name);
+            ps.setString(3, Role.AGENT.wireName());
+            ps.setString(4, name);
+            ps.executeUpdate();
+        }
+        Notifier.notify(c, Change.TOKENS);
         return token;
     }
 
@@ -88,8 +141,10 @@ public class NodeService {
         List<NodeView> out = new ArrayList<>();
         try (Connection c = dataSource.getConnection();
              PreparedStatement ps = c.prepareStatement("""
-                     SELECT name, created_at, last_report_at, last_seq, last_poll_at, poll_cursor
-                       FROM nodes ORDER BY name""");
+                     SELECT n.name, n.created_at, n.last_report_at, n.last_seq, n.last_poll_at, n.poll_cursor,
+                            host(n.address),
+                            (SELECT max(t.last_used_at) FROM tokens t WHERE t.node = n.name AND t.revoked_at IS NULL)
+                       FROM nodes n ORDER BY n.name""");
              ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 String name = rs.getString(1);
@@ -102,7 +157,8 @@ public class NodeService {
                 }
                 out.add(new NodeView(name, instant(rs.getTimestamp(2)), instant(rs.getTimestamp(3)),
                         rs.getObject(4) == null ? null : rs.getLong(4), lastPoll, cursor,
-                        cursor == null ? null : Math.max(0, head - cursor)));
+                        cursor == null ? null : Math.max(0, head - cursor), rs.getString(7),
+                        instant(rs.getTimestamp(8))));
             }
         }
         return out;
