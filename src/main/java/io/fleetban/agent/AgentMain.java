@@ -24,6 +24,7 @@ public final class AgentMain {
         String[] rest = Arrays.copyOfRange(args, 1, args.length);
         try {
             return switch (args[0]) {
+                case "regex" -> io.fleetban.agent.regex.RegexCommand.run(rest, System.in, out, err);
                 default -> {
                     err.println("fleetban-agent: unknown command '" + args[0] + "'");
                     err.print(USAGE);
