@@ -16,6 +16,11 @@ import java.util.regex.Matcher;
  * of the first failregex that matches ({@code ip4}, {@code ip6}, else an {@code <F-ID>} that is an
  * address literal; a DNS name is never a failure).
  *
+ * <p>Multi-line tracking is not done: fail2ban links lines by {@code <F-MLFID>} (a connection id)
+ * and remembers an address across them; here each line stands alone, so a line whose address is
+ * only on another line is missed, and a {@code <F-NOFAIL>} match is no failure. Single-line
+ * failures of such filters (sshd's "Failed password ... from <HOST>") are found as usual.
+ *
  * <p>In front of all that, when every failregex has a fixed piece of text, a {@link NeedleSet}
  * skips lines that contain none of them. Lines longer than {@link #MAX_LINE} are not matched and
  * every line gets a bounded number of regex steps (see {@link BoundedText}).
@@ -79,8 +84,9 @@ final class Fail2banFilter implements LineFilter {
         CharSequence text = date == null ? line : new BoundedText(b, from, to, from + date[0], from + date[1]);
         int start = 0;
         int end = text.length();
+        Matcher p = null;
         if (prefregex != null) {
-            Matcher p = prefregex.matcher(text);
+            p = prefregex.matcher(text);
             if (!p.find()) {
                 return null;
             }
@@ -100,12 +106,20 @@ final class Fail2banFilter implements LineFilter {
                     return null;
                 }
             }
+            String nofail = r.compiled().group("nofail");
+            if (nofail != null && m.start(nofail) >= 0) {
+                return null;
+            }
             IpAddress ip = address(r, m, text);
+            if (ip == null && p != null) {
+                ip = address(prefregex, p, text); // fail2ban merges the prefregex's groups in
+            }
             return ip == null ? null : new Failure(ip, kind(text, m.start(), end));
         }
         return null;
     }
 
+    /** The failure id of a match: ip4, else ip6, else an F-ID that is an address literal. */
     private static IpAddress address(Regex r, Matcher m, CharSequence text) {
         for (String group : new String[] {"ip4", "ip6", "fid"}) {
             String java = r.compiled().group(group);

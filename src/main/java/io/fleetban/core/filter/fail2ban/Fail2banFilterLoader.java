@@ -23,7 +23,7 @@ import java.util.regex.Pattern;
  * line), ignoreregex and datepattern translated to Java.
  *
  * <p>Not supported, and refused with the file, line and construct named: {@code maxlines} above 1,
- * {@code <SKIPLINES>} and the multi-line {@code <F-MLFID>}/{@code <F-NOFAIL>} tags, conditional
+ * {@code <SKIPLINES>}, conditional
  * sections, and regular-expression constructs Java has no equivalent for (see {@link PythonRegex}).
  */
 public final class Fail2banFilterLoader {

@@ -21,7 +21,7 @@ import java.util.regex.Pattern;
  * <p>{@link #resolveHostTags}: {@code Regex._resolveHostTag} — {@code <HOST>}, {@code <ADDR>},
  * {@code <IP4>}, {@code <IP6>}, {@code <CIDR>}, {@code <SUBNET>}, {@code <DNS>}, {@code <F-ID/>},
  * {@code <F-PORT/>} become fail2ban's own expressions, and {@code <F-NAME>..</F-NAME>} a group
- * named {@code name}. Fleetban never resolves host names, so {@code <HOST>} means what fail2ban's
+ * named {@code name} ({@code <F-MLFID>}, {@code <F-NOFAIL>} too: see Fail2banFilter). Fleetban never resolves host names, so {@code <HOST>} means what fail2ban's
  * {@code usedns = no} makes it mean: an IPv4 or IPv6 address, never a DNS name.
  */
 final class Tags {
@@ -138,10 +138,6 @@ final class Tags {
                     repl = open.contains(c.group(2)) ? ")" : tag;
                 } else {
                     String group = c.group(2);
-                    if (group.equals("MLFID") || group.equals("NOFAIL") || group.startsWith("MLF")) {
-                        throw new IllegalArgumentException("unsupported construct <F-" + group
-                                + "> (multi-line failure tracking)");
-                    }
                     open.add(group);
                     String lower = group.toLowerCase(java.util.Locale.ROOT);
                     repl = "(?P<" + GROUP_ALIAS.getOrDefault(lower, lower) + ">";
