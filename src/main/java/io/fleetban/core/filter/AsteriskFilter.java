@@ -26,8 +26,10 @@ import java.util.regex.Pattern;
  * <p>The prefix is matched strictly from the line start and the message by one anchored pattern per
  * line type. Where a field the caller controls (From, extension, Call-ID, SessionID) sits next to
  * the address, the pattern takes the address from Asterisk's fixed structure: the last {@code ' failed for '} before a fixed tail, the last
- * {@code RemoteAddress=} followed only by well-formed fields, or a quoted From that may not contain
- * a quote (such a line is missed rather than blamed on an address the caller wrote).
+ * {@code RemoteAddress=} followed only by well-formed fields, or, where caller text sits on both
+ * sides of the address ("Call from 'F' (A) to extension 'E'"), quoted fields that may not contain
+ * a quote, so only one reading of the line exists (such a line is missed rather than blamed on an
+ * address the caller wrote).
  */
 public final class AsteriskFilter implements LineFilter {
 
@@ -73,7 +75,7 @@ public final class AsteriskFilter implements LineFilter {
                     why -> why.equals("No matching peer found") || why.equals("Not a local domain")
                             ? FailureKind.UNKNOWN_USER : FailureKind.AUTH_FAILURE),
             new Rule("Call from '[^']*' \\((?:(?:TCP|UDP|TLS|WSS?):)?" + ADDR_PORT
-                    + "\\) to extension '.*' rejected because extension not found in context '[^']*'\\.?",
+                    + "\\) to extension '[^']*' rejected because extension not found in context '[^']*'\\.?",
                     why -> FailureKind.UNKNOWN_USER),
             new Rule("(?:Host )?" + ADDR + " (?<why>failed to authenticate|failed MD5 authentication"
                     + "|tried to authenticate with nonexistent user)\\b.*",
