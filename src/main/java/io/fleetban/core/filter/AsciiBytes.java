@@ -73,7 +73,42 @@ public final class AsciiBytes {
         if (to - from < 2 || to - from > 45) {
             return null;
         }
+        byte[] v4 = ipv4(b, from, to);
+        if (v4 != null) {
+            return IpAddress.of(v4);
+        }
         return IpAddress.tryParse(new View(b), from, to);
+    }
+
+    /**
+     * The common case without going through CharSequence: a dotted quad with the same rules as
+     * IpAddress (no leading zeros, each part at most 255). Null for anything else, which then goes
+     * to IpAddress's full parser and is judged there.
+     */
+    private static byte[] ipv4(byte[] b, int from, int to) {
+        byte[] out = new byte[4];
+        int part = 0;
+        int i = from;
+        while (true) {
+            int start = i;
+            int value = 0;
+            while (i < to && isDigit(b[i]) && i - start < 3) {
+                value = value * 10 + (b[i] - '0');
+                i++;
+            }
+            int digits = i - start;
+            if (digits == 0 || value > 255 || (digits > 1 && b[start] == '0')) {
+                return null;
+            }
+            out[part++] = (byte) value;
+            if (part == 4) {
+                return i == to ? out : null;
+            }
+            if (i >= to || b[i] != '.') {
+                return null;
+            }
+            i++;
+        }
     }
 
     /** ISO-8859-1 view of a byte array: what IpAddress's parser reads, without copying. */
