@@ -28,17 +28,16 @@ if [ ! -f "$LOG.truth" ]; then
   java "$HERE/bench/GenFreeswitchLog.java" "$LOG" "$LINES"
 fi
 
-# seconds (with fractions) that "$@" takes, output to $WORK/last.out
+# "wall cpu" seconds of "$@" (cpu = user + sys, which the machine's other load disturbs less);
+# output in $WORK/last.out
 timed() {
-  local t0 t1
-  t0=$EPOCHREALTIME
-  "$@" >"$WORK/last.out" 2>"$WORK/last.err"
-  t1=$EPOCHREALTIME
-  awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }'
+  local TIMEFORMAT='%R %U %S' t
+  t=$( { time "$@" >"$WORK/last.out" 2>"$WORK/last.err"; } 2>&1 )
+  awk '{ printf "%.3f %.3f\n", $1, $2 + $3 }' <<<"$t"
 }
 
-# min median max of the numbers on stdin
-stats() { sort -g | awk '{a[NR]=$1} END {printf "%.3f %.3f %.3f\n", a[1], (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2), a[NR]}'; }
+# min median max of the numbers in column $1 of stdin
+stats() { awk -v c="$1" '{print $c}' | sort -g | awk '{a[NR]=$1} END {printf "%.3f %.3f %.3f\n", a[1], (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2), a[NR]}'; }
 
 ours=(java -jar "$JAR" regex "$LOG" --json)
 # the same with C1 only: for a one-shot run most of our CPU beyond the scan is C2 compiling
@@ -61,9 +60,12 @@ for i in $(seq "$RUNS"); do
   timed "${theirs[@]}" >>"$WORK/theirs.times"
   cp "$WORK/last.out" "$WORK/theirs.out"
 done
-read -r omin omed omax < <(stats <"$WORK/ours.times")
-read -r cmin cmed cmax < <(stats <"$WORK/ours_c1.times")
-read -r tmin tmed tmax < <(stats <"$WORK/theirs.times")
+read -r omin omed omax < <(stats 1 <"$WORK/ours.times")
+read -r cmin cmed cmax < <(stats 1 <"$WORK/ours_c1.times")
+read -r tmin tmed tmax < <(stats 1 <"$WORK/theirs.times")
+read -r _ ocpu _ < <(stats 2 <"$WORK/ours.times")
+read -r _ ccpu _ < <(stats 2 <"$WORK/ours_c1.times")
+read -r _ tcpu _ < <(stats 2 <"$WORK/theirs.times")
 
 # recall: fail2ban's per-address matches (-o ip), ours from --json, against the ground truth
 fail2ban-regex -o ip "$LOG" "$CONF" 2>/dev/null >"$WORK/theirs.ips"
@@ -72,12 +74,13 @@ theirs_cpu=$(fail2ban-regex -o ip "$LOG.cpu" "$CONF" 2>/dev/null | wc -l)
 cpu_lines=$(wc -l <"$LOG.cpu")
 
 python3 - "$LOG.truth" "$WORK/ours.json" "$WORK/theirs.ips" "$LINES" "$omin" "$omed" "$omax" "$tmin" "$tmed" "$tmax" \
-  "$ours_cpu" "$theirs_cpu" "$cpu_lines" "$cmin" "$cmed" "$cmax" <<'PY'
+  "$ours_cpu" "$theirs_cpu" "$cpu_lines" "$cmin" "$cmed" "$cmax" "$ocpu" "$ccpu" "$tcpu" <<'PY'
 import json, sys, collections
 truth_f, ours_f, theirs_f, lines = sys.argv[1:5]
 omin, omed, omax, tmin, tmed, tmax = map(float, sys.argv[5:11])
 ours_cpu, theirs_cpu, cpu_lines = map(int, sys.argv[11:14])
 cmin, cmed, cmax = map(float, sys.argv[14:17])
+ocpu, ccpu, tcpu = map(float, sys.argv[17:20])
 lines = int(lines)
 truth = json.load(open(truth_f))
 ours = json.load(open(ours_f))
@@ -92,15 +95,16 @@ o_recall, o_wrong = score({ip: sum(k.values()) for ip, k in ours["ips"].items()}
 t_recall, t_wrong = score(theirs)
 print(f"lines: {lines}, failures in the log: {truth['failures']} {truth['styles']}")
 print()
-print("| | min s | median s | max s | lines/s (median) | recall | wrong blames | recall on CPU-% lines |")
-print("|---|---|---|---|---|---|---|---|")
-print(f"| fleetban `regex --json` | {omin:.2f} | {omed:.2f} | {omax:.2f} | {lines/omed:,.0f} | {o_recall:.4f} "
+print("| whole process | wall min s | wall median s | wall max s | lines/s (median) | CPU s (median) | recall | wrong blames | recall on CPU-% lines |")
+print("|---|---|---|---|---|---|---|---|---|")
+print(f"| fleetban `regex --json` | {omin:.2f} | {omed:.2f} | {omax:.2f} | {lines/omed:,.0f} | {ocpu:.2f} | {o_recall:.4f} "
       f"(per kind: {o_exact/truth['failures']:.4f}) | {o_wrong} | {ours_cpu/cpu_lines:.4f} ({ours_cpu}/{cpu_lines}) |")
-print(f"| fleetban, C1 only (`-XX:TieredStopAtLevel=1`) | {cmin:.2f} | {cmed:.2f} | {cmax:.2f} | {lines/cmed:,.0f} | same | same | same |")
-print(f"| fail2ban-regex freeswitch.conf | {tmin:.2f} | {tmed:.2f} | {tmax:.2f} | {lines/tmed:,.0f} | {t_recall:.4f} | "
+print(f"| fleetban, C1 only (`-XX:TieredStopAtLevel=1`) | {cmin:.2f} | {cmed:.2f} | {cmax:.2f} | {lines/cmed:,.0f} | {ccpu:.2f} | same | same | same |")
+print(f"| fail2ban-regex freeswitch.conf | {tmin:.2f} | {tmed:.2f} | {tmax:.2f} | {lines/tmed:,.0f} | {tcpu:.2f} | {t_recall:.4f} | "
       f"{t_wrong} | {theirs_cpu/cpu_lines:.4f} ({theirs_cpu}/{cpu_lines}) |")
 print()
-print(f"ratio of medians: {tmed/omed:.1f}x (min/min {tmin/omin:.1f}x); C1 only: {tmed/cmed:.1f}x")
+print(f"fail2ban / fleetban, wall: median {tmed/omed:.1f}x, min {tmin/omin:.1f}x; CPU: median {tcpu/ocpu:.1f}x; "
+      f"C1 only: wall median {tmed/cmed:.1f}x, CPU median {tcpu/ccpu:.1f}x")
 PY
 echo
 echo "conditions: $(date -u '+%Y-%m-%d %H:%M UTC'), nproc $(nproc), $(java -version 2>&1 | head -1), fail2ban $(fail2ban-regex --version 2>&1 | head -1 | awk '{print $2}'), load average $(cut -d' ' -f1-3 /proc/loadavg)"
