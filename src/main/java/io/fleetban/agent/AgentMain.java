@@ -1,5 +1,7 @@
 package io.fleetban.agent;
 
+import io.fleetban.agent.collect.CollectCommand;
+import io.fleetban.core.filter.LineFilter;
 import java.io.PrintStream;
 import java.util.Arrays;
 
@@ -24,6 +26,7 @@ public final class AgentMain {
         String[] rest = Arrays.copyOfRange(args, 1, args.length);
         try {
             return switch (args[0]) {
+                case "collect" -> CollectCommand.run(rest, out, err, AgentMain::filter);
                 default -> {
                     err.println("fleetban-agent: unknown command '" + args[0] + "'");
                     err.print(USAGE);
@@ -36,13 +39,20 @@ public final class AgentMain {
         }
     }
 
+    /** --filter; becomes LineFilters::resolve once the filters are on this branch. */
+    private static LineFilter filter(String spec) {
+        throw new IllegalArgumentException("no filters in this build yet");
+    }
+
     static final String USAGE = """
             usage: java -jar fleetban-agent.jar COMMAND [OPTIONS]
 
             commands:
               regex FILE [--filter freeswitch|asterisk|PATH.conf] [--json]
                                   test a filter on a log, like fail2ban-regex
-              collect             follow a log and report failures to the controller
+              collect --controller URL (--token T | --token-file F) --log FILE [--node NAME]
+                      [--filter freeswitch|asterisk|PATH.conf] [--state DIR] [--from-start] [--spool-max 64m]
+                                  follow a log and report failures to the controller
               enforce             keep the firewall in step with the controller's bans
               run                 collect and enforce on this node
               ctl                 talk to the controller, like fail2ban-client
