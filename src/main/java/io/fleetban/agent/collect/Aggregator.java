@@ -41,6 +41,14 @@ final class Aggregator {
 
     /** One report's worth of events and where in the log the last of them ended. */
     record Batch(List<Event> events, LogPosition end) {
+
+        long failures() {
+            long n = 0;
+            for (Event e : events) {
+                n += e.count;
+            }
+            return n;
+        }
     }
 
     Aggregator() {

@@ -97,8 +97,12 @@ public final class Collector implements LineSink, Closeable {
         }
     }
 
-    long droppedReports() {
-        return spool.droppedReports();
+    long spoolBytes() {
+        return spool.bytes();
+    }
+
+    long droppedFailures() {
+        return spool.droppedFailures();
     }
 
     // --- the reader thread ---------------------------------------------------------------------
@@ -155,7 +159,7 @@ public final class Collector implements LineSink, Closeable {
         byte[] json = ReportJson.events(b.events());
         for (;;) {
             try {
-                spool.append(b.events().size(), b.end(), json);
+                spool.append(b.events().size(), b.failures(), b.end(), json);
                 return;
             } catch (IOException e) {
                 if (closed) {

@@ -67,11 +67,11 @@ final class Spool implements Closeable {
     private boolean dirty;
     private long persistedAt;
     private long droppedReports;
-    private long droppedEvents;
+    private long droppedFailures;
     private boolean closed;
 
     /** A report waiting for the controller's answer. */
-    record Pending(long seq, int events, LogPosition position, byte[] eventsJson, int length) {
+    record Pending(long seq, int events, long failures, LogPosition position, byte[] eventsJson, int length) {
     }
 
     private static final class Segment {
@@ -91,7 +91,7 @@ final class Spool implements Closeable {
         this.stateFile = stateDir.resolve(STATE_FILE);
         this.log = log;
         this.maxBytes = maxBytes;
-        this.segmentBytes = Math.max(16 * 1024, Math.min(4L * 1024 * 1024, maxBytes / 16));
+        this.segmentBytes = Math.max(4 * 1024, Math.min(4L * 1024 * 1024, maxBytes / 16));
         this.logger = logger;
     }
 
@@ -111,9 +111,9 @@ final class Spool implements Closeable {
     }
 
     /** Writes a report durably and returns its seq. */
-    synchronized long append(int events, LogPosition position, byte[] eventsJson) throws IOException {
+    synchronized long append(int events, long failures, LogPosition position, byte[] eventsJson) throws IOException {
         long seq = nextSeq;
-        byte[] header = header(seq, events, position);
+        byte[] header = header(seq, events, failures, position);
         int payload = header.length + 1 + eventsJson.length;
         CRC32C crc = new CRC32C();
         crc.update(header);
@@ -122,9 +122,12 @@ final class Spool implements Closeable {
         ByteBuffer frame = ByteBuffer.allocate(FRAME).putInt(payload).putInt((int) crc.getValue()).flip();
         ByteBuffer[] parts = {frame, ByteBuffer.wrap(header), ByteBuffer.wrap(new byte[] {'\n'}),
                 ByteBuffer.wrap(eventsJson)};
+        long want = FRAME + payload;
+        if (segments.getLast().size > 0 && segments.getLast().size + want > segmentBytes) {
+            roll();
+        }
         Segment w = segments.getLast();
         writer.position(w.size);
-        long want = FRAME + payload;
         long written = 0;
         while (written < want) {
             written += writer.write(parts);
@@ -134,9 +137,6 @@ final class Spool implements Closeable {
         bytes += want;
         nextSeq = seq + 1;
         newestPosition = position;
-        if (w.size >= segmentBytes) {
-            roll();
-        }
         dropOverflow();
         notifyAll();
         return seq;
@@ -199,6 +199,10 @@ final class Spool implements Closeable {
 
     synchronized long droppedReports() {
         return droppedReports;
+    }
+
+    synchronized long droppedFailures() {
+        return droppedFailures;
     }
 
     synchronized long waiting() {
@@ -274,7 +278,7 @@ final class Spool implements Closeable {
         Header h = parseHeader(b, nl);
         byte[] events = new byte[b.length - nl - 1];
         System.arraycopy(b, nl + 1, events, 0, events.length);
-        return new Pending(h.seq, h.events, h.position, events, FRAME + payload);
+        return new Pending(h.seq, h.events, h.failures, h.position, events, FRAME + payload);
     }
 
     private static void readFully(FileChannel c, ByteBuffer b, long at) throws IOException {
@@ -292,9 +296,6 @@ final class Spool implements Closeable {
         Segment s = new Segment(nextSeq, dir.resolve(segmentName(nextSeq)), 0);
         writer = FileChannel.open(s.path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
         segments.addLast(s);
-        if (cursorSegment == null) {
-            cursorSegment = s;
-        }
         syncDirectory(dir);
     }
 
@@ -319,12 +320,15 @@ final class Spool implements Closeable {
         }
     }
 
-    /** Over the bound: the oldest segment's unsent reports are given up, with a count in the log. */
+    /**
+     * Over the bound: the oldest segment's unsent reports are given up, with a count in the log.
+     * The last segment, which holds the newest report, always stays.
+     */
     private void dropOverflow() throws IOException {
         while (bytes > maxBytes && segments.size() > 1) {
             Segment oldest = segments.getFirst();
             long reports = 0;
-            long events = 0;
+            long failures = 0;
             long firstSeq = -1;
             long offset = oldest == cursorSegment ? cursorOffset : oldest.size;
             try (FileChannel c = FileChannel.open(oldest.path, StandardOpenOption.READ)) {
@@ -334,18 +338,18 @@ final class Spool implements Closeable {
                         firstSeq = p.seq();
                     }
                     reports++;
-                    events += p.events();
+                    failures += p.failures();
                     acked = Math.max(acked, p.seq());
                     ackedPosition = p.position();
                     offset += p.length();
                 }
             }
             droppedReports += reports;
-            droppedEvents += events;
+            droppedFailures += failures;
             if (reports > 0) {
                 logger.accept("WARNING: spool over " + maxBytes + " bytes while the controller is unreachable: dropped "
-                        + reports + " reports (" + events + " events, seq " + firstSeq + ".." + acked + "); dropped so far: "
-                        + droppedReports + " reports, " + droppedEvents + " events");
+                        + reports + " reports (" + failures + " failures, seq " + firstSeq + ".." + acked + "); dropped so far: "
+                        + droppedReports + " reports, " + droppedFailures + " failures");
             }
             if (oldest == cursorSegment) {
                 cursorSegment = following(oldest);
@@ -409,7 +413,10 @@ final class Spool implements Closeable {
         fresh &= segments.isEmpty();
         // A lost state directory must not make us reuse seqs the controller has seen (it would drop
         // those reports as duplicates): a fresh start counts from the clock, in microseconds.
-        nextSeq = fresh ? System.currentTimeMillis() * 1000 : Math.max(acked, maxSeq) + 1;
+        if (fresh) {
+            acked = System.currentTimeMillis() * 1000;
+        }
+        nextSeq = Math.max(acked, maxSeq) + 1;
         Segment w = new Segment(nextSeq, dir.resolve(segmentName(nextSeq)), 0);
         writer = FileChannel.open(w.path, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
                 StandardOpenOption.WRITE);
@@ -502,15 +509,16 @@ final class Spool implements Closeable {
         }
     }
 
-    private record Header(long seq, int events, LogPosition position) {
+    private record Header(long seq, int events, long failures, LogPosition position) {
     }
 
-    private static byte[] header(long seq, int events, LogPosition position) throws IOException {
+    private static byte[] header(long seq, int events, long failures, LogPosition position) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream(160);
         try (JsonGenerator g = JSON.createGenerator(out)) {
             g.writeStartObject();
             g.writeNumberField("seq", seq);
             g.writeNumberField("events", events);
+            g.writeNumberField("failures", failures);
             writePosition(g, position);
             g.writeEndObject();
         }
@@ -520,6 +528,7 @@ final class Spool implements Closeable {
     private static Header parseHeader(byte[] b, int len) throws IOException {
         long seq = -1;
         int events = 0;
+        long failures = 0;
         PositionFields pos = new PositionFields();
         try (JsonParser p = JSON.createParser(b, 0, len)) {
             expect(p.nextToken() == JsonToken.START_OBJECT);
@@ -529,6 +538,7 @@ final class Spool implements Closeable {
                 switch (f) {
                     case "seq" -> seq = p.getLongValue();
                     case "events" -> events = p.getIntValue();
+                    case "failures" -> failures = p.getLongValue();
                     default -> pos.read(f, p);
                 }
             }
@@ -536,7 +546,7 @@ final class Spool implements Closeable {
         if (seq < 0) {
             throw new IOException("spool record without a seq");
         }
-        return new Header(seq, events, pos.position());
+        return new Header(seq, events, failures, pos.position());
     }
 
     private static void writePosition(JsonGenerator g, LogPosition position) throws IOException {
