@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
+import java.util.function.IntFunction;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
@@ -274,19 +275,26 @@ class LogFollowerTest {
      */
     static final class Writer {
         final Path log;
+        final IntFunction<String> text;
         OutputStream out;
         int written;
         /** The first line written to the file the last rotation started. */
         int lastRotation;
 
         Writer(Path log) throws IOException {
+            this(log, i -> "line " + i);
+        }
+
+        /** @param text the text of line i */
+        Writer(Path log, IntFunction<String> text) throws IOException {
             this.log = log;
+            this.text = text;
             this.out = new FileOutputStream(log.toFile(), true);
         }
 
         void write(int n) throws IOException {
             for (int i = 0; i < n; i++) {
-                out.write(("line " + written++ + "\n").getBytes(StandardCharsets.UTF_8));
+                out.write((text.apply(written++) + "\n").getBytes(StandardCharsets.UTF_8));
             }
         }
 
@@ -305,12 +313,18 @@ class LogFollowerTest {
             out.write(text.getBytes(StandardCharsets.UTF_8));
         }
 
+        /** Like logrotate: the previous .1 becomes .2; returns the free .1. */
+        Path shift() throws IOException {
+            Path one = log.resolveSibling(log.getFileName() + ".1");
+            if (Files.exists(one)) {
+                Files.move(one, log.resolveSibling(log.getFileName() + ".2"), StandardCopyOption.REPLACE_EXISTING);
+            }
+            return one;
+        }
+
         /** logrotate's create: rename, create an empty log, and the writer reopens a little later. */
         void renameRotation(int linesBeforeReopen) throws IOException {
-            Path old = log.resolveSibling(log.getFileName() + ".1");
-            if (Files.exists(old)) {
-                Files.move(old, log.resolveSibling(log.getFileName() + ".2"), StandardCopyOption.REPLACE_EXISTING);
-            }
+            Path old = shift();
             Files.move(log, old);
             Files.createFile(log);
             write(linesBeforeReopen);
@@ -322,7 +336,7 @@ class LogFollowerTest {
         /** logrotate's copytruncate, with the writer held still meanwhile so logrotate itself loses nothing. */
         void copytruncate() throws IOException {
             lastRotation = written;
-            Files.copy(log, log.resolveSibling(log.getFileName() + ".1"), StandardCopyOption.REPLACE_EXISTING);
+            Files.copy(log, shift());
             try (FileChannel c = FileChannel.open(log, StandardOpenOption.WRITE)) {
                 c.truncate(0);
             }
