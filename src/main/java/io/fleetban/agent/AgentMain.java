@@ -1,6 +1,7 @@
 package io.fleetban.agent;
 
 import io.fleetban.agent.collect.CollectCommand;
+import io.fleetban.agent.ctl.CtlCommand;
 import io.fleetban.core.filter.LineFilter;
 import java.io.PrintStream;
 import java.util.Arrays;
@@ -27,6 +28,7 @@ public final class AgentMain {
         try {
             return switch (args[0]) {
                 case "collect" -> CollectCommand.run(rest, out, err, AgentMain::filter);
+                case "ctl" -> CtlCommand.run(rest, out, err);
                 default -> {
                     err.println("fleetban-agent: unknown command '" + args[0] + "'");
                     err.print(USAGE);
@@ -55,6 +57,8 @@ public final class AgentMain {
                                   follow a log and report failures to the controller
               enforce             keep the firewall in step with the controller's bans
               run                 collect and enforce on this node
-              ctl                 talk to the controller, like fail2ban-client
+              ctl --controller URL (--token T | --token-file F) status [JAIL] | ban IP [--for 1h] [--reason TEXT]
+                      | unban IP | allow CIDR [--note TEXT] | nodes
+                                  talk to the controller, like fail2ban-client
             """;
 }

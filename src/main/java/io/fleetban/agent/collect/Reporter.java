@@ -1,9 +1,7 @@
 package io.fleetban.agent.collect;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import io.fleetban.agent.ControllerClient;
+import io.fleetban.agent.JsonTree;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.ZonedDateTime;
@@ -27,7 +25,6 @@ final class Reporter {
     private static final long MAX_BACKOFF_MILLIS = 30_000;
     private static final long MAX_RETRY_AFTER_MILLIS = 600_000;
     private static final long REMIND_EVERY_MILLIS = 60_000;
-    private static final JsonFactory JSON = new JsonFactory();
 
     private final ControllerClient controller;
     private final String node;
@@ -100,7 +97,7 @@ final class Reporter {
             backoff = FIRST_BACKOFF_MILLIS;
             delivered.run();
         } else if (s >= 500 || s == 429 || s == 408 || s == 401 || s == 403) {
-            String why = "controller answered HTTP " + s + errorOf(r);
+            String why = "controller answered HTTP " + s + ": " + JsonTree.errorOf(r);
             if (s == 401 || s == 403) {
                 why += " (is the token right, and is it this node's? reports are kept until it is)";
             }
@@ -108,7 +105,7 @@ final class Reporter {
         } else {
             rejected++;
             log.accept("ERROR: the controller REJECTED report seq " + p.seq() + " (" + p.events() + " events) with HTTP " + s
-                    + errorOf(r) + ". This is a bug in the agent or the controller; the report is dropped so the "
+                    + ": " + JsonTree.errorOf(r) + ". This is a bug in the agent or the controller; the report is dropped so the "
                     + "others can go. Please report it with this line.");
             spool.acknowledge(p.seq());
             delivered.run();
@@ -167,33 +164,5 @@ final class Reporter {
                 return 0;
             }
         }
-    }
-
-    /** ": message (field f)" from the controller's {"error":…,"field":…}, or its text. */
-    static String errorOf(ControllerClient.Response r) {
-        String error = null;
-        String field = null;
-        try (JsonParser p = JSON.createParser(r.body())) {
-            if (p.nextToken() == JsonToken.START_OBJECT) {
-                while (p.nextToken() == JsonToken.FIELD_NAME) {
-                    String f = p.currentName();
-                    p.nextToken();
-                    if (f.equals("error") && p.currentToken() == JsonToken.VALUE_STRING) {
-                        error = p.getText();
-                    } else if (f.equals("field") && p.currentToken() == JsonToken.VALUE_STRING) {
-                        field = p.getText();
-                    } else {
-                        p.skipChildren();
-                    }
-                }
-            }
-        } catch (IOException e) {
-            // not JSON: show the text
-        }
-        if (error == null) {
-            String t = r.text().strip();
-            return t.isEmpty() ? "" : ": " + (t.length() > 300 ? t.substring(0, 300) + "…" : t);
-        }
-        return ": " + error + (field == null ? "" : " (field " + field + ")");
     }
 }
