@@ -38,6 +38,7 @@ public final class Collector implements LineSink, Closeable {
     private volatile LogPosition readerPosition;
     /** Closing dropped a failure: the reader's position must no longer move past it (it is read again next time). */
     private volatile boolean dropped;
+    private long filterErrors;
 
     public Collector(Config config, Consumer<String> log) {
         this.config = config;
@@ -115,7 +116,13 @@ public final class Collector implements LineSink, Closeable {
 
     @Override
     public void line(byte[] buf, int from, int to, long end) {
-        Failure f = config.filter().match(buf, from, to);
+        Failure f;
+        try {
+            f = config.filter().match(buf, from, to);
+        } catch (RuntimeException e) {
+            filterError(e, buf, from, to);
+            return;
+        }
         if (f != null && !dropped) {
             try {
                 dropped = !aggregator.add(f, buf, from, to, file, end, readAt);
@@ -123,6 +130,14 @@ public final class Collector implements LineSink, Closeable {
                 dropped = true;
                 Thread.currentThread().interrupt();
             }
+        }
+    }
+
+    /** A filter bug must not stop the reader: the line is skipped and the first such error logged. */
+    private void filterError(RuntimeException e, byte[] buf, int from, int to) {
+        if (filterErrors++ == 0) {
+            log.accept("ERROR: filter " + config.filter().name() + " failed on a line (" + e + "); skipping such lines: "
+                    + ReportJson.sample(buf, from, to));
         }
     }
 
@@ -136,7 +151,7 @@ public final class Collector implements LineSink, Closeable {
     // --- the batcher thread --------------------------------------------------------------------
 
     private void batchLoop() {
-        while (!closed) {
+        while (!closed && !Thread.currentThread().isInterrupted()) {
             try {
                 Aggregator.Batch b = aggregator.awaitBatch(spool::idle, CHECKPOINT_MILLIS);
                 if (b == null) {
@@ -148,9 +163,18 @@ public final class Collector implements LineSink, Closeable {
                 }
             } catch (InterruptedException e) {
                 break;
-            } catch (IOException e) {
-                log.accept("saving the state: " + e.getMessage() + "; trying again");
+            } catch (IOException | RuntimeException e) {
+                log.accept("batcher: " + e + "; trying again");
+                pause();
             }
+        }
+    }
+
+    private void pause() {
+        try {
+            Thread.sleep(1000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -56,11 +56,11 @@ final class Reporter {
                 }
             } catch (InterruptedException e) {
                 break;
-            } catch (IOException e) {
+            } catch (IOException | RuntimeException e) {
                 if (closed) {
                     break;
                 }
-                log.accept("spool: " + e.getMessage() + "; trying again");
+                log.accept("reporter: " + e + "; trying again");
                 pause(1000);
             }
         }

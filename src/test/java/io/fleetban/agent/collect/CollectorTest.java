@@ -44,8 +44,12 @@ class CollectorTest {
     @Test
     void anIdleAgentReportsAFailureAtOnce() throws Exception {
         start(Long.MAX_VALUE);
+        Thread.sleep(200);
+        long t0 = System.nanoTime();
         append(1, 0);
         receiver.awaitTotal(1);
+        System.out.printf("log line to report received: %.1f ms (inotify, spool fsync, HTTP)%n",
+                (System.nanoTime() - t0) / 1e6);
         assertEquals(1, receiver.count("203.0.113.0", "auth-failure"));
         assertEquals(1, receiver.requests());
     }
