@@ -39,6 +39,7 @@ public class AgentRss {
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]);
             }
         }
+        System.setProperty("sun.net.httpserver.nodelay", "true"); // as the controller: no Nagle delay on answers
         AtomicLong reported = new AtomicLong();
         AtomicLong reports = new AtomicLong();
         HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);

@@ -112,7 +112,6 @@ public final class ControllerClient {
             if (body != null) {
                 c.setDoOutput(true);
                 c.setRequestProperty("Content-Type", "application/json");
-                c.setFixedLengthStreamingMode(body.length);
                 try (OutputStream out = c.getOutputStream()) {
                     out.write(body);
                 }
