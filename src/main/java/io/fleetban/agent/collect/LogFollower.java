@@ -18,6 +18,7 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -32,7 +33,8 @@ import java.util.function.Consumer;
  *   <li>copytruncate: the file keeps its inode but shrinks or gets another first line; what was
  *       not read yet is read from the copy beside it (same first line), then the file from 0.</li>
  *   <li>Restart: {@link #open} finds a saved position's file by its key even after a rename, and
- *       refuses a different file with the same inode by its first line.</li>
+ *       refuses a different file with the same inode by its first line. Files rotated in and out
+ *       while the follower was away are read in the order they were last written.</li>
  * </ul>
  * Appends are seen through inotify ({@link WatchService} on the directory) within milliseconds;
  * only where that is unavailable it polls every {@value #POLL_MILLIS} ms.
@@ -213,9 +215,45 @@ public final class LogFollower implements Closeable {
             return true; // it did: read on to the end, then look again
         }
         finishLine();
+        Path between = rotatedAfterOurs();
+        if (between != null) {
+            log.accept(path + " was rotated more than once; reading " + between + " before the new " + path);
+            openAt(between, 0, null);
+            return true;
+        }
         log.accept(path + " was rotated; continuing with the new " + path);
         openAt(path, 0, null);
         return true;
+    }
+
+    /**
+     * After the file we were on (a rotated one), the oldest sibling written to later: a file that
+     * was rotated in and out while we were away (stopped over two rotations), read before the log.
+     */
+    private Path rotatedAfterOurs() throws IOException {
+        Path ours = findByKey(file.key());
+        BasicFileAttributes log = stat(path);
+        if (ours == null || ours.equals(path)) {
+            return null;
+        }
+        FileTime after = Files.getLastModifiedTime(ours);
+        Path best = null;
+        FileTime bestTime = null;
+        try (DirectoryStream<Path> siblings = siblings()) {
+            for (Path p : siblings) {
+                BasicFileAttributes s = stat(p);
+                if (s == null || !s.isRegularFile() || s.size() == 0 || key(s).equals(file.key())
+                        || log != null && key(s).equals(key(log))) {
+                    continue;
+                }
+                FileTime t = s.lastModifiedTime();
+                if (t.compareTo(after) > 0 && (bestTime == null || t.compareTo(bestTime) < 0)) {
+                    best = p;
+                    bestTime = t;
+                }
+            }
+        }
+        return best;
     }
 
     /** False if the open file no longer starts as it did: it was truncated (and maybe written again). */

@@ -161,6 +161,26 @@ class LogFollowerTest {
     }
 
     @Test
+    void restartAfterTwoRotationsReadsEveryFileInOrder() throws Exception {
+        Path log = dir.resolve("fs.log");
+        Writer w = new Writer(log);
+        w.write(10);
+        Running r = follow(log, null, true);
+        r.sink.await(10);
+        r.stop();
+        w.write(5);
+        Thread.sleep(20); // rotations are far apart: each file was written last at another time
+        w.renameRotation(5);
+        w.write(5);
+        Thread.sleep(20);
+        w.copytruncate();
+        w.write(5);
+        Running again = follow(log, r.sink.position, false);
+        again.sink.await(20);
+        assertEquals(lines(10, 30), again.sink.lines);
+    }
+
+    @Test
     void aReplacedFileIsReadFromTheStart() throws Exception {
         Path log = dir.resolve("fs.log");
         Files.writeString(log, "a first line\nsecond\n");
