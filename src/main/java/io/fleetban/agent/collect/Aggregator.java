@@ -11,20 +11,21 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.BooleanSupplier;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
  * Failures waiting to become the next report, counted per (ip, kind). A batch is cut as soon as
  * nothing is waiting for the controller (an idle agent reports a failure at once), else when it
- * holds {@value #MAX_EVENTS} events or is {@value #MAX_AGE_MILLIS} ms old; while it is full the
- * reader waits, so memory stays bounded. The batch also knows where in the log its last failure
+ * holds {@value #MAX_EVENTS} events or is old enough (see {@link #awaitBatch}); while it is full
+ * the reader waits, so memory stays bounded. The batch also knows where in the log its last failure
  * ended: that is where a restart reads on once the batch is spooled.
  */
 final class Aggregator {
 
     static final int MAX_EVENTS = 1000;
     static final long MAX_AGE_MILLIS = 100;
+    static final long BACKLOG_AGE_MILLIS = 10_000;
     /** The controller's bound for one event's count. */
     static final int MAX_COUNT = 1_000_000;
 
@@ -100,9 +101,12 @@ final class Aggregator {
 
     /**
      * Waits until a batch is due and cuts it; null if none came within {@code millis} (or on
-     * close). {@code senderIdle} says whether the previous report has been answered.
+     * close). {@code waiting} tells how many reports are spooled and not yet answered: with none
+     * the batch goes at once; with one in flight it goes after {@value #MAX_AGE_MILLIS} ms; with
+     * more (a slow or absent controller) it keeps counting for up to {@value #BACKLOG_AGE_MILLIS}
+     * ms, so the backlog can't grow by ten reports a second.
      */
-    Batch awaitBatch(BooleanSupplier senderIdle, long millis) throws InterruptedException {
+    Batch awaitBatch(LongSupplier waiting, long millis) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
         lock.lock();
         try {
@@ -112,11 +116,13 @@ final class Aggregator {
                 }
                 long now = System.nanoTime();
                 if (!events.isEmpty()) {
+                    long w = waiting.getAsLong();
+                    long due = TimeUnit.MILLISECONDS.toNanos(w <= 1 ? MAX_AGE_MILLIS : BACKLOG_AGE_MILLIS);
                     long age = now - firstAddedNanos;
-                    if (full || age >= TimeUnit.MILLISECONDS.toNanos(MAX_AGE_MILLIS) || senderIdle.getAsBoolean()) {
+                    if (full || w == 0 || age >= due) {
                         return cut();
                     }
-                    changed.awaitNanos(TimeUnit.MILLISECONDS.toNanos(MAX_AGE_MILLIS) - age);
+                    changed.awaitNanos(due - age);
                 } else {
                     if (now >= deadline) {
                         return null;

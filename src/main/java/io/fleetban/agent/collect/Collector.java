@@ -153,7 +153,7 @@ public final class Collector implements LineSink, Closeable {
     private void batchLoop() {
         while (!closed && !Thread.currentThread().isInterrupted()) {
             try {
-                Aggregator.Batch b = aggregator.awaitBatch(spool::idle, CHECKPOINT_MILLIS);
+                Aggregator.Batch b = aggregator.awaitBatch(spool::waiting, CHECKPOINT_MILLIS);
                 if (b == null) {
                     if (!closed) {
                         spool.checkpoint(aggregator.quietPosition(() -> readerPosition));

@@ -93,22 +93,37 @@ class CollectorTest {
     @Test
     void theSpoolKeepsItsBoundAndCountsWhatItDropped() throws Exception {
         receiver.down();
-        Collector c = start(64 * 1024);
-        for (int i = 0; i < 40; i++) {
-            append(200, i * 200); // 200 different addresses per batch: big reports
-            Thread.sleep(120);
+        Collector c = start(1024 * 1024);
+        for (int i = 0; i < 20; i++) {
+            appendDistinct(1000, i * 1000); // 1 000 addresses: a full report of ~190 KB each time
+            Thread.sleep(50);
         }
         awaitMessage("dropped");
-        assertTrue(c.spoolBytes() <= 64 * 1024, "spool within its bound: " + c.spoolBytes());
+        assertTrue(c.spoolBytes() <= 1024 * 1024, "spool within its bound: " + c.spoolBytes());
         receiver.up();
         long dropped = c.droppedFailures();
         assertTrue(dropped > 0, "the spool dropped reports");
-        long expected = 40 * 200 - dropped;
-        System.out.println("dropped " + dropped + " of " + 40 * 200 + " failures");
+        long expected = 20 * 1000 - dropped;
+        System.out.println("dropped " + dropped + " of " + 20 * 1000 + " failures");
         receiver.awaitTotal(expected);
         Thread.sleep(300);
         assertEquals(expected, receiver.total(), "what was not dropped arrived, once");
         assertIncreasing(receiver.acceptedSeqs());
+    }
+
+    @Test
+    void behindASlowControllerTheBacklogGrowsByReportsOfManyFailures() throws Exception {
+        receiver.down();
+        start(Long.MAX_VALUE);
+        for (int i = 0; i < 30; i++) {
+            append(100, i * 100);
+            Thread.sleep(50); // 1.5 s of failures while the first reports wait
+        }
+        receiver.up();
+        receiver.awaitTotal(3000);
+        System.out.println("3000 failures over 1.5 s behind a failing controller: " + receiver.acceptedSeqs().size()
+                + " reports");
+        assertTrue(receiver.acceptedSeqs().size() <= 4, "not one report per 100 ms: " + receiver.acceptedSeqs().size());
     }
 
     @Test
@@ -162,6 +177,16 @@ class CollectorTest {
             sb.append("2026-11-25 10:00:00.000000 [WARNING] line ").append(i).append(" FAIL 203.0.113.").append(i % 50)
                     .append(" auth-failure\n");
             sb.append("2026-11-25 10:00:00.000000 [DEBUG] nothing to see ").append(i).append('\n');
+        }
+        Files.writeString(log, sb, StandardOpenOption.APPEND);
+    }
+
+    /** n failure lines, each from another address (10.x.y.z from the line number). */
+    private void appendDistinct(int n, int first) throws IOException {
+        StringBuilder sb = new StringBuilder();
+        for (int i = first; i < first + n; i++) {
+            sb.append("line ").append(i).append(" FAIL 10.").append(i >> 16 & 255).append('.').append(i >> 8 & 255)
+                    .append('.').append(i & 255).append(" unknown-user\n");
         }
         Files.writeString(log, sb, StandardOpenOption.APPEND);
     }
