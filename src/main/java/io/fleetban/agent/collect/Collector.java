@@ -85,7 +85,7 @@ public final class Collector implements LineSink, Closeable {
         follower.close();
         aggregator.close();
         reporter.close();
-        reporterThread.interrupt(); // an answer still in flight is asked for again next time
+        reporterThread.interrupt(); // ends a backoff; a report still unanswered is sent again next time
         try {
             readerThread.join(5000);
             batcherThread.join(5000);

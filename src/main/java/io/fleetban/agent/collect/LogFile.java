@@ -40,11 +40,6 @@ public record LogFile(String key, int headLength, String headHash, boolean compl
         return readHead(ch, head) == headLength && hash(head, headLength).equals(headHash);
     }
 
-    /** The same head in another file (a copy of this one). */
-    LogFile withKey(String otherKey) {
-        return new LogFile(otherKey, headLength, headHash, complete);
-    }
-
     private static int readHead(FileChannel ch, byte[] into) throws IOException {
         ByteBuffer b = ByteBuffer.wrap(into);
         while (b.hasRemaining()) {

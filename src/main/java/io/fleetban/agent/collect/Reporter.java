@@ -36,7 +36,6 @@ final class Reporter {
     private long backoff = FIRST_BACKOFF_MILLIS;
     private long failingSince;
     private long remindedAt;
-    private long rejected;
 
     /** @param delivered called after each acknowledgement (the next batch may go) */
     Reporter(ControllerClient controller, String node, Spool spool, Runnable delivered, Consumer<String> log) {
@@ -70,10 +69,6 @@ final class Reporter {
         closed = true;
     }
 
-    long rejected() {
-        return rejected;
-    }
-
     private void deliver(Spool.Pending p) throws IOException, InterruptedException {
         byte[] body = ReportJson.report(node, p.seq(), System.currentTimeMillis(), p.eventsJson());
         ControllerClient.Response r;
@@ -103,7 +98,6 @@ final class Reporter {
             }
             retry(p, why, retryAfterMillis(r));
         } else {
-            rejected++;
             log.accept("ERROR: the controller REJECTED report seq " + p.seq() + " (" + p.events() + " events) with HTTP " + s
                     + ": " + JsonTree.errorOf(r) + ". This is a bug in the agent or the controller; the report is dropped so the "
                     + "others can go. Please report it with this line.");
