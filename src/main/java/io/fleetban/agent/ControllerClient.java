@@ -9,32 +9,47 @@ import java.net.http.HttpHeaders;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import javax.net.ssl.HttpsURLConnection;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocketFactory;
+import javax.net.ssl.TrustManagerFactory;
 
 /**
  * The agent's HTTP connection to the controller ({@code --controller URL}, {@code --token T} or
- * {@code --token-file F}). Transport failures surface as {@link IOException} so callers decide
+ * {@code --token-file F}, {@code --cacert FILE} for an https:// controller with its own CA). Transport failures surface as {@link IOException} so callers decide
  * between retrying, spooling and giving up; HTTP answers of any status come back as a
  * {@link Response}.
  */
 public final class ControllerClient {
 
     /** The options every command that talks to the controller accepts. */
-    public static final Set<String> OPTIONS = Set.of("controller", "token", "token-file");
+    public static final Set<String> OPTIONS = Set.of("controller", "token", "token-file", "cacert");
 
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
 
     private final URI base;
     private final String authorization;
+    private final SSLSocketFactory tls;
 
     public ControllerClient(URI base, String token) {
+        this(base, token, null);
+    }
+
+    /** @param tls trusts the controller's certificate ({@code --cacert}); null for the JDK's trust store */
+    public ControllerClient(URI base, String token, SSLSocketFactory tls) {
         String b = base.toString();
         this.base = URI.create(b.endsWith("/") ? b.substring(0, b.length() - 1) : b);
         this.authorization = "Bearer " + token;
+        this.tls = tls;
     }
 
     public static ControllerClient fromOptions(Options o) {
@@ -48,7 +63,35 @@ public final class ControllerClient {
         if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme()) || uri.getHost() == null) {
             throw new UsageException("--controller: '" + url + "' is not an http:// or https:// URL");
         }
-        return new ControllerClient(uri, token(o));
+        String cacert = o.get("cacert");
+        if (cacert != null && !"https".equals(uri.getScheme())) {
+            throw new UsageException("--cacert is for an https:// controller, not " + url);
+        }
+        return new ControllerClient(uri, token(o), cacert == null ? null : trusting(Path.of(cacert)));
+    }
+
+    /** TLS that trusts exactly the certificates in a PEM file (the controller's CA or its self-signed certificate). */
+    static SSLSocketFactory trusting(Path pem) {
+        try (InputStream in = Files.newInputStream(pem)) {
+            KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
+            store.load(null, null);
+            int i = 0;
+            for (Certificate cert : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
+                store.setCertificateEntry("ca" + i++, cert);
+            }
+            if (i == 0) {
+                throw new UsageException("--cacert: " + pem + " holds no PEM certificate");
+            }
+            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            tmf.init(store);
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(null, tmf.getTrustManagers(), null);
+            return context.getSocketFactory();
+        } catch (IOException e) {
+            throw new UsageException("--cacert: cannot read " + pem + " (" + e.getMessage() + ")");
+        } catch (GeneralSecurityException e) {
+            throw new UsageException("--cacert: " + pem + " is not a usable certificate (" + e.getMessage() + ")");
+        }
     }
 
     private static String token(Options o) {
@@ -101,6 +144,9 @@ public final class ControllerClient {
      */
     private Response send(String method, String path, byte[] body, Duration timeout) throws IOException {
         HttpURLConnection c = (HttpURLConnection) URI.create(base + path).toURL().openConnection();
+        if (tls != null && c instanceof HttpsURLConnection https) {
+            https.setSSLSocketFactory(tls);
+        }
         try {
             c.setConnectTimeout((int) CONNECT_TIMEOUT.toMillis());
             c.setReadTimeout((int) Math.min(Integer.MAX_VALUE, Math.max(1, timeout.toMillis())));
