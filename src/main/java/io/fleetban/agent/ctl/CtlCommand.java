@@ -43,6 +43,9 @@ public final class CtlCommand {
     private static final Pattern DNS_NAME =
             Pattern.compile("(?=.{1,253}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\\.)*[A-Za-z][A-Za-z0-9-]{0,62}\\.?");
 
+    /** Where the controller's status lists manual bans, shown by {@code status manual}. */
+    static final String MANUAL = "manual";
+
     static final String USAGE = "ctl --controller URL (--token T | --token-file F) status [JAIL] | ban IP [--for 1h] "
             + "[--reason TEXT] | unban IP | allow CIDR [--note TEXT] | nodes";
 
@@ -119,7 +122,10 @@ public final class CtlCommand {
             out.print(formatStatus(status));
             return 0;
         }
-        Map<String, Object> jails = object(status.get("jails"), "status.jails");
+        Map<String, Object> jails = new java.util.LinkedHashMap<>(object(status.get("jails"), "status.jails"));
+        if (status.get("manual") instanceof Map<?, ?>) {
+            jails.put(MANUAL, status.get("manual")); // manual bans are listed as a jail of their own
+        }
         if (!(jails.get(jail) instanceof Map<?, ?>)) {
             err.println("fleetban-agent ctl: there is no jail '" + jail + "' (jails: " + String.join(", ", jails.keySet()) + ")");
             return 1;
@@ -183,9 +189,18 @@ public final class CtlCommand {
 
     static String formatStatus(Map<String, Object> status) {
         List<String> names = strings(status.get("jail_list"));
-        return "Status\n"
+        String out = "Status\n"
                 + "|- Number of jail:\t" + number(status.get("number_of_jail")) + "\n"
                 + "`- Jail list:\t" + String.join(", ", names) + "\n";
+        if (status.get("manual") instanceof Map<?, ?> manual && !strings(manual.get("banned_ips")).isEmpty()) {
+            out += "Manual bans: " + String.join(" ", strings(manual.get("banned_ips"))) + "\n";
+        }
+        if (status.get("breaker") instanceof Map<?, ?> breaker && Boolean.TRUE.equals(breaker.get("tripped"))) {
+            out += "BAN-STORM BREAKER TRIPPED since " + text(breaker.get("tripped_at")) + ": " + text(breaker.get("reason"))
+                    + "; " + number(breaker.get("held")) + " automatic bans held until an admin confirms"
+                    + " (POST /api/v1/breaker/confirm)\n";
+        }
+        return out;
     }
 
     static String formatJail(String name, Map<String, Object> jail) {

@@ -3,20 +3,32 @@ package io.fleetban.agent.collect;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.File;
+import io.fleetban.testing.ControllerProcess;
+import io.fleetban.testing.TestDatabase;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The packaged agent, killed with SIGKILL again and again while failure lines stream in, also
- * just after the log was rotated (by rename, and by copytruncate; often it is still starting up
- * at the next kill, so it is away over both rotations): the receiver, which like the controller
- * counts each (node, seq) once, must end with every failure exactly once.
+ * The packaged agent against the packaged controller on a real PostgreSQL, killed with SIGKILL
+ * again and again while FreeSWITCH failure lines stream in, also just after the log was rotated
+ * (by rename, and by copytruncate; often it is still starting up at the next kill, so it is away
+ * over both rotations): what the controller stored must be every failure exactly once.
  */
 class CollectKillIT {
 
@@ -28,15 +40,18 @@ class CollectKillIT {
 
     @Test
     void killMinus9MidStreamLosesAndRepeatsNothing() throws Exception {
-        Path jar = Path.of("target/fleetban-agent.jar");
-        assertTrue(Files.isRegularFile(jar), "run after package: " + jar.toAbsolutePath());
-        Path log = dir.resolve("freeswitch.log");
-        Files.writeString(log, "");
-        Path agentLog = dir.resolve("agent.log");
-        try (Receiver receiver = new Receiver("kill-token")) {
+        Path jar = TestDatabase.home().resolve("target/fleetban-agent.jar");
+        assertTrue(Files.isRegularFile(jar), "run after package: " + jar);
+        String jdbc = TestDatabase.fresh("fleetban_collect_kill");
+        try (ControllerProcess controller = ControllerProcess.start(jdbc).awaitReady()) {
+            Path token = dir.resolve("token");
+            Files.writeString(token, register(controller, "fs1"));
+            Path log = dir.resolve("freeswitch.log");
+            Files.writeString(log, "");
+            Path agentLog = dir.resolve("agent.log");
             List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "-Xmx32m", "-XX:+UseSerialGC", "-jar", jar.toString(), "collect",
-                    "--controller", receiver.uri().toString(), "--token", "kill-token",
+                    "--controller", controller.url(), "--token-file", token.toString(),
                     "--log", log.toString(), "--node", "fs1", "--state", dir.resolve("state").toString(),
                     "--filter", "freeswitch");
             LogFollowerTest.Writer w = new LogFollowerTest.Writer(log, i -> "2026-11-25 10:00:00.000000 [WARNING] "
@@ -69,15 +84,15 @@ class CollectKillIT {
                     }
                 }
                 int written = w.written;
-                receiver.awaitTotal(written);
+                Map<String, Long> stored = awaitStored(jdbc, written);
                 Thread.sleep(1000);
-                assertEquals(written, receiver.total(), "every failure once");
+                stored = stored(jdbc);
+                assertEquals(written, stored.values().stream().mapToLong(Long::longValue).sum(), "every failure once");
                 for (int ip = 0; ip < IPS; ip++) {
-                    assertEquals(expectedFor(ip, written), receiver.count("198.51.100." + ip, "auth-failure"), "ip " + ip);
+                    assertEquals(expectedFor(ip, written), stored.getOrDefault("198.51.100." + ip, 0L), "ip " + ip);
                 }
-                System.out.println("CollectKillIT: " + written + " failures, " + kills + " kill -9, "
-                        + receiver.acceptedSeqs().size() + " reports, " + receiver.duplicates()
-                        + " replayed after a kill and counted once");
+                System.out.println("CollectKillIT: " + written + " failures written, " + kills
+                        + " kill -9, the controller stored each exactly once");
             } finally {
                 for (Process p : all) {
                     p.destroyForcibly();
@@ -94,5 +109,40 @@ class CollectKillIT {
     private static Process start(List<String> cmd, Path output) throws Exception {
         return new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(output.toFile())).start();
+    }
+
+    static String register(ControllerProcess controller, String node) throws Exception {
+        HttpResponse<String> r = HttpClient.newHttpClient().send(
+                HttpRequest.newBuilder(URI.create(controller.url() + "/api/v1/nodes"))
+                        .header("Authorization", "Bearer " + ControllerProcess.ADMIN_TOKEN)
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"" + node + "\"}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(201, r.statusCode(), r.body());
+        return r.body().replaceAll(".*\"token\":\"([0-9a-f]+)\".*", "$1");
+    }
+
+    /** Failures per ip the controller stored for node fs1. */
+    private static Map<String, Long> stored(String jdbc) throws SQLException {
+        Map<String, Long> out = new HashMap<>();
+        try (Connection c = DriverManager.getConnection(jdbc, TestDatabase.USER, TestDatabase.PASSWORD);
+             PreparedStatement ps = c.prepareStatement(
+                     "SELECT host(ip), sum(count) FROM offenses WHERE node = 'fs1' GROUP BY ip");
+             ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                out.put(rs.getString(1), rs.getLong(2));
+            }
+        }
+        return out;
+    }
+
+    private static Map<String, Long> awaitStored(String jdbc, long expected) throws Exception {
+        long deadline = System.nanoTime() + 120_000_000_000L;
+        Map<String, Long> now = stored(jdbc);
+        while (now.values().stream().mapToLong(Long::longValue).sum() < expected && System.nanoTime() < deadline) {
+            Thread.sleep(250);
+            now = stored(jdbc);
+        }
+        return now;
     }
 }
