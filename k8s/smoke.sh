@@ -49,8 +49,8 @@ http() {
 teardown() {
   local pods
   pods=$(pm pod ps -q --filter label=fleetban.io/smoke=true 2>/dev/null || true)
-  [ -z "$pods" ] || pm pod rm -f $pods >/dev/null 2>&1 || true
-  pm rm -f "$PROBE" >/dev/null 2>&1 || true
+  [ -z "$pods" ] || pm pod rm -f -t 0 $pods >/dev/null 2>&1 || true
+  pm rm -f -t 0 "$PROBE" >/dev/null 2>&1 || true
   for s in $(cat "$RUN/secrets" 2>/dev/null); do pm secret rm "$s" >/dev/null 2>&1 || true; done
   pm volume rm -f fleetban-smoke-pgdata >/dev/null 2>&1 || true
   pm network rm -f "$NET" >/dev/null 2>&1 || true
@@ -102,6 +102,7 @@ part '.kind == "Deployment"' controller
 part '.metadata.name == "fleetban-agent"' agent
 
 trap on_exit EXIT
+trap 'exit 143' TERM INT
 teardown
 mkdir -p "$RUN/node/var/log/freeswitch" "$RUN/node/var/lib/fleetban-agent" "$RUN/node/run"
 : >"$RUN/node/var/log/freeswitch/freeswitch.log"

@@ -13,7 +13,9 @@
 #  - podman 4.3 publishes every containerPort on the host, and runs probes only through systemd:
 #    ports and probes are dropped (pods talk over the podman network; the smoke calls the probe
 #    paths itself);
-#  - no spec.nodeName to read: the agent's node is called "smoke-node".
+#  - no spec.nodeName to read: the agent's node is called "smoke-node";
+#  - podman 4.3 restarts a finished init container under restartPolicy Always (and then fails to
+#    remove it): the agent pod restarts only what fails.
 # Every pod gets the label fleetban.io/smoke=true, which the teardown removes by.
 def smoke: .metadata.labels["fleetban.io/smoke"] = "true"
   | .spec.containers |= map(del(.ports, .startupProbe, .readinessProbe, .livenessProbe));
@@ -38,6 +40,7 @@ elif .kind == "StatefulSet" then
 elif .kind == "Deployment" then .metadata.name as $name | .spec.template |= (smoke | emptydirs($name))
 elif .kind == "DaemonSet" then
   as_pod(.metadata.name) | del(.spec.hostNetwork, .spec.dnsPolicy, .spec.priorityClassName) | under_run | node_name
+  | .spec.restartPolicy = "OnFailure"
   | emptydirs(.metadata.name)
 else empty
 end
