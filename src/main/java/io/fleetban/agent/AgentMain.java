@@ -1,5 +1,7 @@
 package io.fleetban.agent;
 
+import io.fleetban.agent.enforce.EnforceCommand;
+import io.fleetban.agent.regex.RegexCommand;
 import java.io.PrintStream;
 import java.util.Arrays;
 
@@ -24,6 +26,8 @@ public final class AgentMain {
         String[] rest = Arrays.copyOfRange(args, 1, args.length);
         try {
             return switch (args[0]) {
+                case "enforce" -> EnforceCommand.run(rest, out, err);
+                case "regex" -> RegexCommand.run(rest, System.in, out, err);
                 default -> {
                     err.println("fleetban-agent: unknown command '" + args[0] + "'");
                     err.print(USAGE);

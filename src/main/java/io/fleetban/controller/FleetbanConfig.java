@@ -24,6 +24,8 @@ public interface FleetbanConfig {
 
     Feed feed();
 
+    Breaker breaker();
+
     interface JailDefaults {
         List<String> kinds();
 
@@ -67,9 +69,26 @@ public interface FleetbanConfig {
         @WithDefault("3d")
         String offenseRetention();
 
+        /** Reports one node may send per second (a burst of twice as many is let through). */
+        @WithDefault("50")
+        int perNodeRate();
+
+        /** Reports all nodes together may send to one replica per second. */
+        @WithDefault("2000")
+        int globalRate();
+
         /** Past bans of an ip this recent make its next ban longer (bantime.increment). */
         @WithDefault("7d")
         String banHistory();
+    }
+
+    interface Breaker {
+        /**
+         * More automatic bans than this within a minute trip the ban-storm breaker: new automatic
+         * bans are held (alert-only) until an admin confirms. 0 turns the breaker off.
+         */
+        @WithDefault("1000")
+        int maxBansPerMinute();
     }
 
     interface Feed {
@@ -84,5 +103,9 @@ public interface FleetbanConfig {
         /** Longest long-poll, in seconds. */
         @WithDefault("60")
         int maxWait();
+
+        /** Long-polls one node may hold open at once on a replica (an agent needs one). */
+        @WithDefault("4")
+        int maxWaitersPerNode();
     }
 }

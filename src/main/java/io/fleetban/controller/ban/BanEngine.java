@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.agroal.api.AgroalDataSource;
 import io.fleetban.controller.FleetbanConfig;
-import io.fleetban.controller.allowlist.Allowlist;
 import io.fleetban.controller.jail.JailRegistry;
 import io.fleetban.core.jail.JailPolicy;
 import io.fleetban.core.net.Cidr;
@@ -18,18 +17,19 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.jboss.logging.Logger;
 
 /**
  * Where failures become bans. After a report is committed, one query asks, for the report's ips
  * and every enabled jail, whether the failures of the jail's kinds within findtime, summed over
  * all nodes, reached maxretry. As in fail2ban, counting starts afresh after each ban of the ip in
- * that jail. Allowlisted ips are counted but never banned.
+ * that jail. Addresses the {@link BanGuard} protects (allowlist, controller, nodes) are counted but
+ * never banned.
  *
  * <p>The check runs after the report's own commit, so of two reports committed at the same time
  * on two replicas, at least the later check sees both; both may decide the same ban, and the
@@ -37,6 +37,8 @@ import java.util.Map;
  */
 @ApplicationScoped
 public class BanEngine {
+
+    private static final Logger LOG = Logger.getLogger(BanEngine.class);
 
     /** Failures reported after a ban are measured from their (agent-corrected) time; the arrival
      * filter only prunes partitions and leaves room for agents that spooled for a while. */
@@ -50,7 +52,9 @@ public class BanEngine {
     @Inject
     JailRegistry jails;
     @Inject
-    Allowlist allowlist;
+    BanGuard guard;
+    @Inject
+    BanStormBreaker breaker;
     @Inject
     FleetbanConfig config;
     @Inject
@@ -64,7 +68,13 @@ public class BanEngine {
             return List.of();
         }
         Map<String, Due> due = overThreshold(ips);
-        due.values().removeIf(d -> allowlist.covers(d.ip));
+        due.values().removeIf(d -> {
+            String refusal = guard.refusal(Cidr.of(d.ip));
+            if (refusal != null) {
+                LOG.infof("not banning %s in jail %s after %d failures: %s", d.ip, d.jail, d.failures, refusal);
+            }
+            return refusal != null;
+        });
         if (due.isEmpty()) {
             return List.of();
         }
@@ -81,7 +91,8 @@ public class BanEngine {
             bans.add(NewBan.auto(Cidr.of(d.ip), policy, (int) Math.min(d.failures, Integer.MAX_VALUE), reason,
                     ev.toString()));
         }
-        List<BanLedger.Written> written = ledger.ban(bans, Durations.parse(config.reports().banHistory()));
+        List<BanLedger.Written> written = ledger.ban(breaker.admit(bans),
+                Durations.parse(config.reports().banHistory()));
         written.forEach(w -> metrics.counter("fleetban_bans_total", "jail", w.jail()).increment());
         return written;
     }

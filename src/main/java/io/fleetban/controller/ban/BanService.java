@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.agroal.api.AgroalDataSource;
 import io.fleetban.controller.FleetbanConfig;
-import io.fleetban.controller.allowlist.Allowlist;
 import io.fleetban.controller.web.ApiException;
 import io.fleetban.core.net.Cidr;
 import io.fleetban.core.time.Durations;
@@ -43,7 +42,7 @@ public class BanService {
     @Inject
     BanLedger ledger;
     @Inject
-    Allowlist allowlist;
+    BanGuard guard;
     @Inject
     FleetbanConfig config;
     @Inject
@@ -65,8 +64,9 @@ public class BanService {
         if (reason != null && reason.length() > 500) {
             throw ApiException.badRequest("reason", "reason is longer than 500 characters");
         }
-        if (allowlist.overlaps(target)) {
-            throw ApiException.conflict("ip", target + " is on the allowlist; remove it from there first");
+        String refusal = guard.refusal(target);
+        if (refusal != null) {
+            throw ApiException.conflict("ip", refusal + "; it is never banned");
         }
         String why = reason == null || reason.isBlank() ? "manual ban by " + by : reason;
         return ledger.ban(List.of(NewBan.manual(target, length, why, by)),

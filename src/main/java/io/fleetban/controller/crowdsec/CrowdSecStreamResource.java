@@ -11,6 +11,8 @@ import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import io.vertx.core.http.HttpServerRequest;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.sql.SQLException;
@@ -53,7 +55,8 @@ public class CrowdSecStreamResource {
                            @QueryParam("scopes") String scopes,
                            @QueryParam("origins") String origins,
                            @QueryParam("scenarios_containing") String containing,
-                           @QueryParam("scenarios_not_containing") String notContaining) throws SQLException {
+                           @QueryParam("scenarios_not_containing") String notContaining,
+                           @Context HttpServerRequest http) throws SQLException {
         Caller caller = key == null || key.isEmpty() ? null : tokens.find(key);
         if (caller == null && key != null && !key.isEmpty() && tokens.mayLookUp()) {
             caller = tokens.lookUp(key);
@@ -66,6 +69,7 @@ public class CrowdSecStreamResource {
         DecisionFeed.Decisions d = previous == null ? feed.read(0) : feed.read(previous);
         cursors.set(caller.tokenHash(), d.cursor());
         nodes.polled(caller.node(), d.cursor());
+        nodes.seen(caller.node(), http.remoteAddress().host());
 
         Predicate<DecisionFeed.Active> wanted = filter(scopes, origins, containing, notContaining);
         Instant now = Instant.now();

@@ -9,7 +9,13 @@ import io.fleetban.controller.auth.Role;
 import io.fleetban.controller.node.NodeService;
 import io.fleetban.controller.web.ApiException;
 import io.fleetban.controller.web.Params;
+import io.fleetban.core.firewall.Ban;
+import io.fleetban.core.firewall.FirewallOptions;
+import io.fleetban.core.firewall.RuleFormat;
+import io.fleetban.core.firewall.Rulesets;
+import io.fleetban.core.net.Cidr;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.http.HttpServerRequest;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -21,8 +27,13 @@ import jakarta.ws.rs.core.Response;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * {@code GET /api/v1/decisions}: the bans for agents, as a snapshot or the changes after a cursor,
@@ -42,20 +53,58 @@ public class DecisionResource {
     @Inject
     FleetbanConfig config;
 
+    private final Map<String, AtomicInteger> waiting = new ConcurrentHashMap<>();
+
     @GET
     public Uni<Response> decisions(@QueryParam("since") String since, @QueryParam("wait") String wait,
-                                   @QueryParam("format") String format, @Context ContainerRequestContext request) {
+                                   @QueryParam("format") String format, @QueryParam("ports") String ports,
+                                   @Context ContainerRequestContext request, @Context HttpServerRequest http) {
         long cursor = Params.integer(since, "since", 0, Long.MAX_VALUE, 0);
         long seconds = Params.integer(wait, "wait", 0, config.feed().maxWait(), 0);
-        DecisionFormat f = DecisionFormat.parse(format);
+        RuleFormat rules = format == null || format.isEmpty() || format.equals("json") ? null : ruleFormat(format);
+        FirewallOptions options = firewallOptions(ports);
         if (!feed.ready()) {
             throw new ApiException(503, "the decision feed is still loading", null);
         }
-        nodes.polled(Caller.of(request).node(), cursor);
+        String node = Caller.of(request).node();
+        nodes.polled(node, cursor);
+        nodes.seen(node, http.remoteAddress().host());
+        if (seconds == 0) {
+            return feed.await(cursor, Duration.ZERO).map(d -> respond(d, rules, options));
+        }
+        AtomicInteger mine = waiting.computeIfAbsent(node, n -> new AtomicInteger());
+        if (mine.incrementAndGet() > config.feed().maxWaitersPerNode()) {
+            mine.decrementAndGet();
+            throw ApiException.tooManyRequests("node '" + node + "' already holds "
+                    + config.feed().maxWaitersPerNode() + " long-polls open here", 1);
+        }
         return feed.await(cursor, Duration.ofSeconds(seconds))
-                .map(d -> Response.ok(f.render(d), f.mediaType())
-                        .header(CURSOR_HEADER, d.cursor())
-                        .build());
+                .onTermination().invoke(mine::decrementAndGet)
+                .map(d -> respond(d, rules, options));
+    }
+
+    private static Response respond(DecisionFeed.Decisions d, RuleFormat rules, FirewallOptions options) {
+        return Response.ok(rules == null ? json(d) : rules(rules, d, options),
+                        rules == null ? MediaType.APPLICATION_JSON : MediaType.TEXT_PLAIN)
+                .header(CURSOR_HEADER, d.cursor())
+                .build();
+    }
+
+    private static FirewallOptions firewallOptions(String ports) {
+        try {
+            return ports == null || ports.isEmpty() ? FirewallOptions.defaults()
+                    : FirewallOptions.defaults().withPorts(FirewallOptions.parsePorts(ports));
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest("ports", e.getMessage());
+        }
+    }
+
+    private static RuleFormat ruleFormat(String format) {
+        try {
+            return RuleFormat.parse(format);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest("format", e.getMessage() + "; formats: json, nft, iptables, ipset");
+        }
     }
 
     /** {@code {"cursor":123,"full":true,"bans":[{"ip":…,"ttl":…,"jail":…}],"unbans":[…]}}. */
@@ -92,28 +141,11 @@ public class DecisionResource {
         return Math.max(1, Duration.between(now, a.expiresAt()).getSeconds());
     }
 
-    enum DecisionFormat {
-        JSON_FORMAT(MediaType.APPLICATION_JSON);
-
-        private final String mediaType;
-
-        DecisionFormat(String mediaType) {
-            this.mediaType = mediaType;
-        }
-
-        static DecisionFormat parse(String s) {
-            if (s == null || s.isEmpty() || s.equals("json")) {
-                return JSON_FORMAT;
-            }
-            throw ApiException.badRequest("format", "format must be json, nft, iptables or ipset");
-        }
-
-        String mediaType() {
-            return mediaType;
-        }
-
-        byte[] render(DecisionFeed.Decisions d) {
-            return json(d);
-        }
+    /** Rules rendered by core for {@code nft -f}, {@code ipset restore} or {@code iptables-restore}. */
+    static byte[] rules(RuleFormat format, DecisionFeed.Decisions d, FirewallOptions options) {
+        Instant now = Instant.now();
+        List<Ban> bans = d.bans().stream().map(a -> new Ban(a.ip(), ttl(a, now))).toList();
+        List<Cidr> unbans = d.unbans().stream().map(DecisionFeed.Active::ip).toList();
+        return Rulesets.render(format, d.full(), bans, unbans, options).getBytes(StandardCharsets.UTF_8);
     }
 }

@@ -2,12 +2,15 @@ package io.fleetban.controller.node;
 
 import io.fleetban.controller.auth.Allowed;
 import io.fleetban.controller.auth.Role;
+import io.fleetban.controller.auth.TokenRegistry;
 import io.fleetban.controller.web.ApiException;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -25,6 +28,8 @@ public class NodeResource {
 
     @Inject
     NodeService nodes;
+    @Inject
+    TokenRegistry tokens;
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
@@ -35,6 +40,32 @@ public class NodeResource {
         String token = nodes.create(body.name());
         return Response.status(Response.Status.CREATED)
                 .entity(Map.of("name", body.name(), "token", token)).build();
+    }
+
+    /** Rotates the node's token: the old one stops working at once; the new one is shown once. */
+    @POST
+    @Path("/{name}/token")
+    public Map<String, Object> rotate(@PathParam("name") String name) throws SQLException {
+        String token = nodes.rotate(name);
+        tokens.reload(); // committed: shut the old token out here now, not when the notification arrives
+        return Map.of("name", name, "token", token);
+    }
+
+    /** Revokes the node's token; the node is shut out until its token is rotated. */
+    @DELETE
+    @Path("/{name}/token")
+    public Map<String, Object> revoke(@PathParam("name") String name) throws SQLException {
+        int revoked = nodes.revoke(name);
+        tokens.reload();
+        return Map.of("name", name, "revoked", revoked);
+    }
+
+    @DELETE
+    @Path("/{name}")
+    public Map<String, Object> delete(@PathParam("name") String name) throws SQLException {
+        nodes.delete(name);
+        tokens.reload();
+        return Map.of("deleted", name);
     }
 
     @GET
@@ -48,6 +79,8 @@ public class NodeResource {
             m.put("last_poll", n.lastPoll());
             m.put("cursor", n.cursor());
             m.put("cursor_lag", n.cursorLag());
+            m.put("address", n.address());
+            m.put("token_last_used", n.tokenLastUsed());
             return m;
         }).toList());
     }

@@ -4,7 +4,9 @@ import io.fleetban.controller.auth.Allowed;
 import io.fleetban.controller.auth.Caller;
 import io.fleetban.controller.auth.Role;
 import io.fleetban.controller.web.ApiException;
+import io.fleetban.controller.node.NodeService;
 import io.micrometer.core.annotation.Timed;
+import io.vertx.core.http.HttpServerRequest;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
@@ -24,21 +26,28 @@ public class ReportResource {
 
     @Inject
     ReportService reports;
+    @Inject
+    NodeService nodes;
+    @Inject
+    ReportRateLimit limit;
 
     @POST
     @Consumes({MediaType.APPLICATION_JSON, MediaType.WILDCARD})
     @Produces(MediaType.APPLICATION_JSON)
     @Timed(value = "fleetban_report_seconds", histogram = true, description = "report ingestion latency")
-    public ReportService.Outcome report(byte[] body, @Context ContainerRequestContext request) throws SQLException {
+    public ReportService.Outcome report(byte[] body, @Context ContainerRequestContext request,
+                                        @Context HttpServerRequest http) throws SQLException {
         if (body.length > MAX_BODY) {
             throw new ApiException(413, "report body is " + body.length + " bytes; at most " + MAX_BODY, "body");
         }
-        Report report = reports.parse(body);
         Caller caller = Caller.of(request);
+        limit.take(caller.node());
+        Report report = reports.parse(body);
         if (!report.node().equals(caller.node())) {
             throw new ApiException(403, "this token belongs to node '" + caller.node()
                     + "', not '" + report.node() + "'", "node");
         }
+        nodes.seen(caller.node(), http.remoteAddress().host());
         return reports.ingest(report);
     }
 }

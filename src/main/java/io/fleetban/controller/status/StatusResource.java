@@ -3,6 +3,7 @@ package io.fleetban.controller.status;
 import io.agroal.api.AgroalDataSource;
 import io.fleetban.controller.auth.Allowed;
 import io.fleetban.controller.auth.Role;
+import io.fleetban.controller.ban.BanStormBreaker;
 import io.fleetban.controller.ban.NewBan;
 import io.fleetban.controller.decision.DecisionFeed;
 import io.fleetban.controller.jail.JailRegistry;
@@ -39,6 +40,8 @@ public class StatusResource {
     JailRegistry jails;
     @Inject
     DecisionFeed feed;
+    @Inject
+    BanStormBreaker breaker;
 
     @GET
     public Map<String, Object> status() throws SQLException {
@@ -53,6 +56,7 @@ public class StatusResource {
         out.put("jail_list", all.stream().map(JailPolicy::name).toList());
         out.put("jails", perJail);
         out.put("manual", jail(NewBan.MANUAL_JAIL, true, counts));
+        out.put("breaker", breaker.state());
         out.put("cursor", feed.cursor());
         return out;
     }

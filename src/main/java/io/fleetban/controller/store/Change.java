@@ -10,6 +10,8 @@ public enum Change {
     TOKENS,
     JAILS,
     ALLOWLIST,
+    /** The ban-storm breaker tripped or was confirmed. */
+    BREAKER,
     /** The LISTEN connection was (re)established: anything may have changed meanwhile. */
     ALL;
 

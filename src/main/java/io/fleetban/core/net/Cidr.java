@@ -123,12 +123,23 @@ public final class Cidr implements Comparable<Cidr> {
 
     @Override
     public int hashCode() {
-        return 31 * Arrays.hashCode(network) + prefix;
+        // Whole 32-bit words: Arrays.hashCode's 31-polynomial over single bytes gives neighbouring
+        // addresses equal hashes (a /16 of bans fell into ~8 000 buckets, slowing 100 000-ban maps).
+        int h = prefix;
+        for (int i = 0; i < network.length; i += 4) {
+            h = 31 * h + ((network[i] & 0xff) << 24 | (network[i + 1] & 0xff) << 16
+                    | (network[i + 2] & 0xff) << 8 | (network[i + 3] & 0xff));
+        }
+        return h;
     }
 
     @Override
     public int compareTo(Cidr o) {
-        int c = address().compareTo(o.address());
+        // The same order as IpAddress (IPv4 first, then unsigned bytes), without copying: renderers sort 100 000 bans.
+        int c = Integer.compare(network.length, o.network.length);
+        if (c == 0) {
+            c = Arrays.compareUnsigned(network, o.network);
+        }
         return c != 0 ? c : Integer.compare(prefix, o.prefix);
     }
 }
