@@ -51,10 +51,12 @@ case "$status" in
     say "registered node '$node'; its token is in $file"
     ;;
   409)
+    # Not rotated automatically: a second machine under the same name would lock the first one out.
     say "node '$node' is registered already, but $file has no token (the token is shown only once)."
-    say "Either put the node's token into $file (on this node), or remove node '$node' in the"
-    say "controller's database (DELETE FROM nodes WHERE name = '$node') and restart this agent to"
-    say "register it afresh."
+    say "Either give it a new token and put that into $file on this node:"
+    say "  curl -X POST -H 'Authorization: Bearer ADMIN_TOKEN' $controller/api/v1/nodes/$node/token"
+    say "or remove the node (curl -X DELETE ... $controller/api/v1/nodes/$node) and restart this agent,"
+    say "which then registers it afresh."
     exit 1
     ;;
   401|403)

@@ -2,6 +2,7 @@ package io.fleetban.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fleetban.testing.ControllerProcess;
 import io.fleetban.testing.TestDatabase;
 import java.io.IOException;
@@ -100,8 +101,19 @@ class RegisterNodeIT {
         Run lost = register("fs-register-2", ControllerProcess.ADMIN_TOKEN);
         assertThat(lost.status()).isEqualTo(1);
         assertThat(lost.output()).contains("node 'fs-register-2' is registered already", tokenFile().toString(),
-                "DELETE FROM nodes WHERE name = 'fs-register-2'");
+                "/api/v1/nodes/fs-register-2/token");
         assertThat(tokenFile()).doesNotExist();
+
+        // What the message says works: a rotated token in the file, and the next start reuses it.
+        HttpResponse<String> rotated = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                        URI.create(controller.url() + "/api/v1/nodes/fs-register-2/token"))
+                .header("Authorization", "Bearer " + ControllerProcess.ADMIN_TOKEN)
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(rotated.statusCode()).as(rotated.body()).isEqualTo(200);
+        String token = new ObjectMapper().readTree(rotated.body()).path("token").asText();
+        Files.writeString(tokenFile(), token + "\n");
+        assertThat(register("fs-register-2", null).status()).isZero();
+        assertThat(decisionsStatus(token)).isEqualTo(200);
     }
 
     @Test
