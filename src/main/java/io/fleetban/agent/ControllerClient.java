@@ -1,16 +1,19 @@
 package io.fleetban.agent;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.HttpURLConnection;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpHeaders;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * The agent's HTTP connection to the controller ({@code --controller URL}, {@code --token T} or
@@ -27,16 +30,11 @@ public final class ControllerClient {
 
     private final URI base;
     private final String authorization;
-    private final HttpClient http;
 
     public ControllerClient(URI base, String token) {
         String b = base.toString();
         this.base = URI.create(b.endsWith("/") ? b.substring(0, b.length() - 1) : b);
         this.authorization = "Bearer " + token;
-        this.http = HttpClient.newBuilder()
-                .connectTimeout(CONNECT_TIMEOUT)
-                .version(HttpClient.Version.HTTP_1_1)
-                .build();
     }
 
     public static ControllerClient fromOptions(Options o) {
@@ -80,39 +78,59 @@ public final class ControllerClient {
     }
 
     public Response get(String pathAndQuery, Duration timeout) throws IOException {
-        return send(request(pathAndQuery, timeout).GET().build());
+        return send("GET", pathAndQuery, null, timeout);
     }
 
     public Response post(String path, byte[] json, Duration timeout) throws IOException {
-        return send(request(path, timeout)
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(json)).build());
+        return send("POST", path, json, timeout);
     }
 
     public Response put(String path, byte[] json, Duration timeout) throws IOException {
-        return send(request(path, timeout)
-                .header("Content-Type", "application/json")
-                .PUT(HttpRequest.BodyPublishers.ofByteArray(json)).build());
+        return send("PUT", path, json, timeout);
     }
 
     public Response delete(String path, Duration timeout) throws IOException {
-        return send(request(path, timeout).DELETE().build());
+        return send("DELETE", path, null, timeout);
     }
 
-    private HttpRequest.Builder request(String path, Duration timeout) {
-        return HttpRequest.newBuilder(URI.create(base + path))
-                .timeout(timeout)
-                .header("Authorization", authorization)
-                .header("Accept", "application/json");
-    }
-
-    private Response send(HttpRequest request) throws IOException {
+    /**
+     * One request over HttpURLConnection (kept-alive connections are reused): for the agent's
+     * plain JSON calls it costs some 15 MB less resident memory than java.net.http.HttpClient,
+     * which sets up TLS and its own threads even for http:// URLs. {@code timeout} bounds each
+     * read, so a long poll needs one longer than its wait.
+     */
+    private Response send(String method, String path, byte[] body, Duration timeout) throws IOException {
+        HttpURLConnection c = (HttpURLConnection) URI.create(base + path).toURL().openConnection();
         try {
-            HttpResponse<byte[]> r = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
-            return new Response(r.statusCode(), r.body(), r.headers());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted", e);
+            c.setConnectTimeout((int) CONNECT_TIMEOUT.toMillis());
+            c.setReadTimeout((int) Math.min(Integer.MAX_VALUE, Math.max(1, timeout.toMillis())));
+            c.setRequestMethod(method);
+            c.setInstanceFollowRedirects(false);
+            c.setUseCaches(false);
+            c.setRequestProperty("Authorization", authorization);
+            c.setRequestProperty("Accept", "application/json");
+            if (body != null) {
+                c.setDoOutput(true);
+                c.setRequestProperty("Content-Type", "application/json");
+                try (OutputStream out = c.getOutputStream()) {
+                    out.write(body);
+                }
+            }
+            int status = c.getResponseCode();
+            byte[] answer;
+            try (InputStream in = status >= 400 ? c.getErrorStream() : c.getInputStream()) {
+                answer = in == null ? new byte[0] : in.readAllBytes();
+            }
+            Map<String, List<String>> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+            c.getHeaderFields().forEach((name, values) -> {
+                if (name != null) {
+                    headers.put(name, values);
+                }
+            });
+            return new Response(status, answer, HttpHeaders.of(headers, (n, v) -> true));
+        } catch (IOException e) {
+            c.disconnect();
+            throw e;
         }
     }
 
