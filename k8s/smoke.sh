@@ -93,7 +93,7 @@ step "images ready"
 
 # --- render ---------------------------------------------------------------------------------
 kubectl kustomize "$HERE/k8s/overlays/dev" >"$RUN/dev.yaml" || fail "kubectl kustomize k8s/overlays/dev failed"
-yq -y --arg run "$RUN" --arg postgres "$PG_IMAGE" -f "$HERE/k8s/smoke/podman.jq" "$RUN/dev.yaml" >"$RUN/play.yaml"
+yq -y -s --arg run "$RUN" --arg postgres "$PG_IMAGE" -f "$HERE/k8s/smoke/podman.jq" "$RUN/dev.yaml" >"$RUN/play.yaml"
 grep -q "image: localhost/fleetban/controller:$version" "$RUN/play.yaml" \
   || fail "the dev overlay does not use localhost/fleetban/controller:$version (k8s/base/kustomization.yaml images)"
 part() { yq -y "select(.kind == \"ConfigMap\" or $1)" "$RUN/play.yaml" >"$RUN/$2.yaml"; }
@@ -144,7 +144,6 @@ step "playing the agent pod (init step registers the node)"
 pm kube play --network "$NET" "$RUN/agent.yaml" >/dev/null || fail "podman kube play agent.yaml failed"
 token_file="$RUN/node/var/lib/fleetban-agent/node.token"
 await 60 test -s "$token_file" || fail "the init step kept no token in the node's state directory"
-node_token=$(cat "$token_file")
 nodes=$(http GET http://fleetban-controller-pod-1:8080/api/v1/nodes "$admin")
 node=$(jq -r '.nodes[0].name // empty' <<<"$nodes")
 [ -n "$node" ] || fail "no node registered: $nodes"
@@ -161,9 +160,23 @@ for i in $(seq 1 12); do
     "$(date -u '+%Y-%m-%d %H:%M:%S.%6N')" "$i" "$BAD_IP"
 done >>"$RUN/node/var/log/freeswitch/freeswitch.log"
 
-banned() { http GET http://fleetban-controller-pod-1:8080/api/v1/decisions "$node_token" | jq -e --arg ip "$BAD_IP" '.bans | any(.ip == $ip)'; }
+# The smoke reads the feed as a node of its own: with the agent's token it would overwrite the
+# agent's recorded cursor, which is checked below.
+observer=$(http POST http://fleetban-controller-pod-1:8080/api/v1/nodes "$admin" '{"name":"smoke-observer"}' | jq -r .token)
+banned() { http GET http://fleetban-controller-pod-1:8080/api/v1/decisions "$observer" | jq -e --arg ip "$BAD_IP" '.bans | any(.ip == $ip)'; }
 await 60 banned || fail "$BAD_IP not in the decisions feed after 60 s"
 step "ban on $BAD_IP is in the decisions feed (replica 1; the agent reported to replica 0):"
-http GET http://fleetban-controller-pod-1:8080/api/v1/decisions "$node_token" | jq -c . >&3
+feed=$(http GET http://fleetban-controller-pod-1:8080/api/v1/decisions "$observer")
+jq -c . <<<"$feed" >&3
+http GET http://fleetban-controller-pod-1:8080/api/v1/bans "$admin" | jq -e --arg ip "$BAD_IP" --arg node "$node" \
+  '.bans[] | select(.ip == $ip) | .evidence.nodes | has($node)' >/dev/null \
+  || fail "the ban's evidence does not name node '$node'"
+
+# The agent's long-poll picked the ban up too (the controller records each node's cursor).
+cursor=$(jq -r .cursor <<<"$feed")
+agent_caught_up() { http GET http://fleetban-controller-pod-1:8080/api/v1/nodes "$admin" \
+  | jq -e --arg node "$node" --argjson c "$cursor" '.nodes[] | select(.name == $node) | .cursor >= $c'; }
+await 30 agent_caught_up || fail "the agent's cursor did not reach the ban (cursor $cursor) in 30 s"
+step "the agent polled past the ban (cursor $cursor)"
 pm stats --no-stream --format '{{.Name}} {{.MemUsage}}' 2>/dev/null | grep -E 'controller|agent|postgres' | sed 's/^/smoke:   memory /' >&3 || true
 step "PASSED"

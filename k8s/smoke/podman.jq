@@ -15,7 +15,9 @@
 #    paths itself);
 #  - no spec.nodeName to read: the agent's node is called "smoke-node";
 #  - podman 4.3 restarts a finished init container under restartPolicy Always (and then fails to
-#    remove it): the agent pod restarts only what fails.
+#    remove it): the agent pod restarts only what fails;
+#  - podman 4.3 does not expand $(VAR) in args: done here, from the container's env and envFrom.
+# Input: all documents slurped into one array (yq -s); output: one document after another.
 # Every pod gets the label fleetban.io/smoke=true, which the teardown removes by.
 def smoke: .metadata.labels["fleetban.io/smoke"] = "true"
   | .spec.containers |= map(del(.ports, .startupProbe, .readinessProbe, .livenessProbe));
@@ -24,12 +26,19 @@ def as_pod($name): {apiVersion: "v1", kind: "Pod",
 def node_name: (.spec.initContainers, .spec.containers) |= map(.env |= map(
   if .valueFrom.fieldRef.fieldPath == "spec.nodeName" then {name: .name, value: "smoke-node"} else . end));
 def under_run: .spec.volumes |= map(if .hostPath then .hostPath.path = ($run + "/node" + .hostPath.path) else . end);
+def expand_args($configmaps): (.spec.initContainers, .spec.containers) |= map(
+  (([(.envFrom // [])[] | $configmaps[.configMapRef.name] // {}] | add // {})
+   + ((.env // []) | map(select(has("value")) | {key: .name, value: .value}) | from_entries)) as $vars
+  | if .args then .args |= map(gsub("\\$\\((?<v>[A-Za-z_][A-Za-z0-9_]*)\\)"; $vars[.v] // "$(\(.v))")) else . end);
 def emptydirs($pod): .spec.volumes |= map(if has("emptyDir")
   then {name: .name, hostPath: {path: ($run + "/emptydir/" + $pod + "-" + .name), type: "Directory"}} else . end);
 
-if .kind == "ConfigMap" and (.metadata.name | startswith("fleetban-agent")) then
-  .data.FLEETBAN_FIREWALL = "none" | .data.FLEETBAN_CONTROLLER = "http://fleetban-controller-pod-0:8080"
-elif .kind == "ConfigMap" then .
+map(if .kind == "ConfigMap" and (.metadata.name | startswith("fleetban-agent")) then
+      .data.FLEETBAN_FIREWALL = "none" | .data.FLEETBAN_CONTROLLER = "http://fleetban-controller-pod-0:8080"
+    else . end)
+| (map(select(.kind == "ConfigMap") | {key: .metadata.name, value: .data}) | from_entries) as $configmaps
+| .[]
+| if .kind == "ConfigMap" then .
 elif .kind == "StatefulSet" then
   (.spec.volumeClaimTemplates[0] | {apiVersion: "v1", kind: "PersistentVolumeClaim",
      metadata: {name: "fleetban-smoke-pgdata",
@@ -40,7 +49,7 @@ elif .kind == "StatefulSet" then
 elif .kind == "Deployment" then .metadata.name as $name | .spec.template |= (smoke | emptydirs($name))
 elif .kind == "DaemonSet" then
   as_pod(.metadata.name) | del(.spec.hostNetwork, .spec.dnsPolicy, .spec.priorityClassName) | under_run | node_name
-  | .spec.restartPolicy = "OnFailure"
+  | .spec.restartPolicy = "OnFailure" | expand_args($configmaps)
   | emptydirs(.metadata.name)
 else empty
 end
