@@ -78,6 +78,8 @@ pm info >/dev/null 2>&1 || skip "podman does not work here: $(pm info 2>&1 | tai
 [ -f "$HERE/target/fleetban-agent.jar" ] && [ -f "$HERE/target/quarkus-app/quarkus-run.jar" ] \
   || fail "target/fleetban-agent.jar or target/quarkus-app missing: run ./mvnw -B package -DskipTests first"
 
+# The rendered manifests hold the Secrets.
+umask 077
 mkdir -p "$RUN"
 # One smoke at a time on a machine: the pod, network and volume names are fixed.
 exec 9>"$RUN/lock"
