@@ -56,7 +56,11 @@ public final class CommandRunner {
                 p.destroyForcibly();
                 throw new FirewallException(String.join(" ", argv) + " did not finish within " + TIMEOUT_SECONDS + " s");
             }
-            reader.join(TimeUnit.SECONDS.toMillis(5));
+            // The output can trail the exit by a whole pipe buffer; returning before EOF would cut a listing short.
+            reader.join(TimeUnit.SECONDS.toMillis(TIMEOUT_SECONDS));
+            if (reader.isAlive()) {
+                throw new FirewallException(String.join(" ", argv) + " exited but its output stayed open for " + TIMEOUT_SECONDS + " s");
+            }
         } catch (InterruptedException e) {
             p.destroyForcibly();
             Thread.currentThread().interrupt();

@@ -135,13 +135,7 @@ public class BanLedger {
         if (ips.isEmpty()) {
             return List.of();
         }
-        try (Connection c = dataSource.getConnection()) {
-            long first = lockLog(c);
-            List<Lifted> lifted = new ArrayList<>();
-            activeBans(c, ips).forEach((ip, row) -> lifted.add(new Lifted(row.id, ip, row.jail)));
-            finish(c, first, writeLifts(c, lifted, reason, first));
-            return lifted;
-        }
+        return liftWhere("ip = ANY (?::cidr[])", (c, ps) -> ps.setArray(1, textArray(c, ips)), reason);
     }
 
     /** Lifts every active ban whose ip lies inside one of these networks (an allowlist entry). */
@@ -150,13 +144,28 @@ public class BanLedger {
         if (networks.isEmpty()) {
             return List.of();
         }
+        return liftWhere("ip && ANY (?::cidr[])", (c, ps) -> ps.setArray(1, textArray(c, networks)), reason);
+    }
+
+    /** Turns bans whose time is up into unban events; returns how many. */
+    @Transactional
+    public int expire() throws SQLException {
+        return liftWhere("expires_at <= now() ORDER BY expires_at LIMIT 10000", (c, ps) -> { }, LiftReason.EXPIRED)
+                .size();
+    }
+
+    private interface Bind {
+        void to(Connection c, PreparedStatement ps) throws SQLException;
+    }
+
+    /** Under the log's lock: lifts the active bans {@code where} selects, one unban event each. */
+    private List<Lifted> liftWhere(String where, Bind bind, LiftReason reason) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
             long first = lockLog(c);
             List<Lifted> lifted = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement("""
-                    SELECT id, ip::text, jail FROM bans
-                     WHERE lifted_at IS NULL AND ip && ANY (?::cidr[])""")) {
-                ps.setArray(1, c.createArrayOf("text", networks.stream().map(Cidr::toString).toArray()));
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT id, ip::text, jail FROM bans WHERE lifted_at IS NULL AND " + where)) {
+                bind.to(c, ps);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         lifted.add(new Lifted(rs.getLong(1), Cidr.parse(rs.getString(2)), rs.getString(3)));
@@ -165,26 +174,6 @@ public class BanLedger {
             }
             finish(c, first, writeLifts(c, lifted, reason, first));
             return lifted;
-        }
-    }
-
-    /** Turns bans whose time is up into unban events; returns how many. */
-    @Transactional
-    public int expire() throws SQLException {
-        try (Connection c = dataSource.getConnection()) {
-            long first = lockLog(c);
-            List<Lifted> due = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement("""
-                    SELECT id, ip::text, jail FROM bans
-                     WHERE lifted_at IS NULL AND expires_at <= now()
-                     ORDER BY expires_at LIMIT 10000""");
-                 ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    due.add(new Lifted(rs.getLong(1), Cidr.parse(rs.getString(2)), rs.getString(3)));
-                }
-            }
-            finish(c, first, writeLifts(c, due, LiftReason.EXPIRED, first));
-            return due.size();
         }
     }
 

@@ -97,9 +97,6 @@ public final class AsteriskFilter implements LineFilter {
 
     @Override
     public Failure match(byte[] b, int from, int to) {
-        if (to > from && b[to - 1] == '\r') {
-            to--;
-        }
         if (to - from > MAX_LINE || !NEEDLES.foundIn(b, from, to)) {
             return null;
         }

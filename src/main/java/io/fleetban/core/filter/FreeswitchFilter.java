@@ -61,9 +61,6 @@ public final class FreeswitchFilter implements LineFilter {
 
     @Override
     public Failure match(byte[] b, int from, int to) {
-        if (to > from && b[to - 1] == '\r') {
-            to--;
-        }
         if (to - from < MIN_LENGTH) {
             return null;
         }

@@ -73,6 +73,17 @@ class DecisionFeedTest {
     }
 
     @Test
+    void anExpiredBanBecomesAnUnbanEvent() {
+        Api.Node n = Api.node("expiry");
+        String ip = ip();
+        admin().body(Map.of("ip", ip, "duration", "2s")).post("/api/v1/bans").then().statusCode(201);
+        long cursor = n.decisions(0, 0).jsonPath().getLong("cursor");
+        JsonPath delta = n.decisions(cursor, 10).jsonPath(); // the expiry job runs every second
+        assertThat(delta.getList("unbans")).contains(ip);
+        assertThat(Api.activeBans()).doesNotContain(ip);
+    }
+
+    @Test
     void aCursorFromTheFutureGetsAFullSnapshot() {
         Api.Node n = Api.node("future");
         n.decisions(Long.MAX_VALUE / 2, 0).then().statusCode(200).body("full", equalTo(true));

@@ -65,9 +65,6 @@ final class Fail2banFilter implements LineFilter {
 
     @Override
     public Failure match(byte[] b, int from, int to) {
-        if (to > from && b[to - 1] == '\r') {
-            to--;
-        }
         if (to - from > MAX_LINE || (needles != null && !needles.foundIn(b, from, to))) {
             return null;
         }
