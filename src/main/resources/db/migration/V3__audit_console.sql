@@ -21,3 +21,6 @@ CREATE TABLE failure_minutes (
     total   bigint NOT NULL,
     PRIMARY KEY (minute, kind)
 );
+-- The totals so far belong to the past: the chart starts counting from here.
+INSERT INTO failure_minutes (minute, kind, total)
+SELECT date_trunc('minute', now()) - interval '1 minute', kind, sum(total) FROM failure_totals GROUP BY kind;

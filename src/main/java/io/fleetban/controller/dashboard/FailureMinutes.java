@@ -41,21 +41,25 @@ public class FailureMinutes {
     @Scheduled(every = "5s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void sample() {
         try (Connection c = dataSource.getConnection()) {
-            // The minute before gets this total too if it has none (first start, or after downtime),
-            // so the current minute counts from now instead of from nothing.
-            for (String minute : new String[] {"date_trunc('minute', now()) - interval '1 minute'",
-                    "date_trunc('minute', now())"}) {
-                boolean baseline = minute.contains("interval");
-                try (PreparedStatement ps = c.prepareStatement("""
-                        INSERT INTO failure_minutes (minute, kind, total)
-                        SELECT %s, k.kind, coalesce(sum(t.total), 0)
-                          FROM unnest(?::text[]) AS k (kind) LEFT JOIN failure_totals t ON t.kind = k.kind
-                         GROUP BY k.kind
-                        ON CONFLICT (minute, kind) DO %s""".formatted(minute, baseline ? "NOTHING"
-                        : "UPDATE SET total = greatest(failure_minutes.total, EXCLUDED.total)"))) {
-                    ps.setArray(1, c.createArrayOf("text", KINDS));
-                    ps.executeUpdate();
-                }
+            // A kind never sampled starts from zero the minute before (the migration recorded the
+            // totals from before this table existed), so its first failures count where they fell.
+            try (PreparedStatement ps = c.prepareStatement("""
+                    INSERT INTO failure_minutes (minute, kind, total)
+                    SELECT date_trunc('minute', now()) - interval '1 minute', k.kind, 0
+                      FROM unnest(?::text[]) AS k (kind)
+                     WHERE NOT EXISTS (SELECT 1 FROM failure_minutes f WHERE f.kind = k.kind)
+                    ON CONFLICT (minute, kind) DO NOTHING""")) {
+                ps.setArray(1, c.createArrayOf("text", KINDS));
+                ps.executeUpdate();
+            }
+            try (PreparedStatement ps = c.prepareStatement("""
+                    INSERT INTO failure_minutes (minute, kind, total)
+                    SELECT date_trunc('minute', now()), k.kind, coalesce(sum(t.total), 0)
+                      FROM unnest(?::text[]) AS k (kind) LEFT JOIN failure_totals t ON t.kind = k.kind
+                     GROUP BY k.kind
+                    ON CONFLICT (minute, kind) DO UPDATE SET total = greatest(failure_minutes.total, EXCLUDED.total)""")) {
+                ps.setArray(1, c.createArrayOf("text", KINDS));
+                ps.executeUpdate();
             }
         } catch (SQLException e) {
             LOG.debugf("could not sample failure totals: %s", e.getMessage());
@@ -88,16 +92,19 @@ public class FailureMinutes {
         }
         try (Connection c = dataSource.getConnection();
              PreparedStatement ps = c.prepareStatement("""
-                     SELECT minute, kind, failures FROM (
-                         SELECT minute, kind, total - lag(total) OVER (PARTITION BY kind ORDER BY minute) AS failures
-                           FROM failure_minutes
-                          WHERE minute >= date_trunc('minute', now()) - make_interval(mins => ?)) m
-                      WHERE failures IS NOT NULL""")) {
-            ps.setInt(1, minutes + 10); // a few earlier minutes, so the first one has a predecessor
+                     WITH since AS (SELECT date_trunc('minute', now()) - make_interval(mins => ?) AS start),
+                          window_rows AS (
+                              SELECT minute, kind, total FROM failure_minutes, since WHERE minute >= start
+                              UNION ALL -- each kind's last row before the window: its first minute's predecessor
+                              (SELECT DISTINCT ON (kind) minute, kind, total FROM failure_minutes, since
+                                WHERE minute < start ORDER BY kind, minute DESC))
+                     SELECT minute, kind, total - lag(total) OVER (PARTITION BY kind ORDER BY minute)
+                       FROM window_rows""")) {
+            ps.setInt(1, minutes - 1);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     Map<String, Object> p = points.get(rs.getTimestamp(1).toInstant());
-                    if (p != null && p.containsKey(rs.getString(2))) {
+                    if (p != null && p.containsKey(rs.getString(2)) && rs.getObject(3) != null) {
                         p.put(rs.getString(2), Math.max(0, rs.getLong(3)));
                     }
                 }
