@@ -1,6 +1,6 @@
 // The Fleetban console: sign-in, the hash router, and the live stream that keeps views fresh.
 import { token, get, whenUnauthorized, stream, ApiError } from './api.js';
-import { h, render, field, debounce } from './ui.js';
+import { h, render, field } from './ui.js';
 import overview from './views/overview.js';
 import bans from './views/bans.js';
 import jails from './views/jails.js';
@@ -8,6 +8,7 @@ import allowlist from './views/allowlist.js';
 import audit from './views/audit.js';
 
 const VIEWS = { overview, bans, jails, allowlist, audit };
+const REFRESH_MS = 3000;
 const main = document.getElementById('main');
 const header = document.querySelector('header.top');
 const liveEl = document.getElementById('live');
@@ -50,9 +51,19 @@ function signInForm(message) {
 function start() {
   signedIn = true;
   header.hidden = false;
-  const refresh = debounce((event) => view && view.refresh(event), 300);
+  // At most one refresh every few seconds: during a ban storm events arrive many times a second.
+  let pending = null;
+  let last = 0;
+  const refresh = () => {
+    if (pending) return;
+    pending = setTimeout(() => {
+      pending = null;
+      last = Date.now();
+      if (view) view.refresh();
+    }, Math.max(300, last + REFRESH_MS - Date.now()));
+  };
   live = stream((event) => {
-    if (event.type === 'bans' || event.type === 'changed') refresh(event);
+    if (event.type === 'bans' || event.type === 'changed') refresh();
   }, (state) => {
     liveEl.textContent = state === 'live' ? 'Live' : 'Reconnecting…';
     liveEl.dataset.state = state;

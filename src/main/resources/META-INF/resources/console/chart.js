@@ -71,6 +71,6 @@ export function failureChart(series, width) {
   return h('figure', { class: 'chart-figure' },
     svg,
     h('figcaption', {}, legend, h('p', { class: 'summary', dataset: { total: sum } }, summary)),
-    h('details', {}, h('summary', {}, 'Show as a table'),
+    h('details', { dataset: { key: 'chart-table' } }, h('summary', {}, 'Show as a table'),
       table('Failures per minute (minutes with failures)', ['Minute', ...kinds], rows, 'No failures in the last hour.')));
 }

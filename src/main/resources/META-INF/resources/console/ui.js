@@ -24,14 +24,20 @@ function append(el, children) {
   }
 }
 
-/** Replaces a container's content, keeping keyboard focus on the element with the same data-key. */
+/**
+ * Replaces a container's content. Live updates must not yank things away from the operator:
+ * keyboard focus and opened <details> stay with the elements of the same data-key.
+ */
 export function render(container, ...children) {
   const key = document.activeElement && container.contains(document.activeElement)
     ? document.activeElement.dataset.key : undefined;
+  const open = [...container.querySelectorAll('details[open][data-key]')].map((d) => d.dataset.key);
   container.replaceChildren();
   append(container, children);
+  const find = (k) => container.querySelector(`[data-key="${CSS.escape(k)}"]`);
+  open.forEach((k) => { const d = find(k); if (d) d.open = true; });
   if (key) {
-    const again = container.querySelector(`[data-key="${CSS.escape(key)}"]`);
+    const again = find(key);
     if (again) again.focus();
   }
 }

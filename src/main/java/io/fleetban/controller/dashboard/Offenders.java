@@ -12,11 +12,15 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The worst offenders of the last hours, from the automatic bans (small and indexed by time,
  * unlike the offenses of an attack in progress): the ips with the most failures that led to a
- * ban, and the /24 (IPv4) or /64 (IPv6) networks with the most banned ips.
+ * ban, and the /24 (IPv4) or /64 (IPv6) networks with the most banned ips. Grouping a day of
+ * bans during an attack takes a few hundred milliseconds, and every open console asks every few
+ * seconds, so an answer is reused for {@value #FRESH_SECONDS} s.
  */
 @ApplicationScoped
 public class Offenders {
@@ -30,10 +34,28 @@ public class Offenders {
     public record Top(int hours, List<Ip> ips, List<Network> networks) {
     }
 
+    static final int FRESH_SECONDS = 15;
+
+    private record Cached(Top top, Instant at) {
+    }
+
     @Inject
     AgroalDataSource dataSource;
 
+    private final Map<List<Integer>, Cached> cache = new ConcurrentHashMap<>();
+
     public Top top(int hours, int limit) throws SQLException {
+        List<Integer> key = List.of(hours, limit);
+        Cached c = cache.get(key);
+        if (c != null && c.at.isAfter(Instant.now().minusSeconds(FRESH_SECONDS))) {
+            return c.top;
+        }
+        Top top = query(hours, limit);
+        cache.put(key, new Cached(top, Instant.now()));
+        return top;
+    }
+
+    private Top query(int hours, int limit) throws SQLException {
         List<Ip> ips = new ArrayList<>();
         List<Network> networks = new ArrayList<>();
         try (Connection c = dataSource.getConnection()) {

@@ -88,5 +88,5 @@ export default function allowlist(main) {
   }
 
   load();
-  return { title: 'Allowlist', refresh: (event) => { if (!event || event.what === 'allowlist' || event.what === 'all') load(); }, dispose: () => {} };
+  return { title: 'Allowlist', refresh: load, dispose: () => {} };
 }

@@ -97,7 +97,7 @@ export default function bans(main) {
           nodes.length ? h('ul', { class: 'plain' }, nodes.map(([n, kinds]) =>
             h('li', {}, n, h('span', { class: 'muted' }, ` ${Object.entries(kinds).map(([k, c]) => `${k} ${c}`).join(', ')}`))))
             : h('span', { class: 'muted' }, b.created_by ? `by ${b.created_by}` : '–'),
-          samples.length ? h('details', {}, h('summary', {}, `${samples.length} log line${samples.length > 1 ? 's' : ''}`),
+          samples.length ? h('details', { dataset: { key: `evidence-${b.ip}` } }, h('summary', {}, `${samples.length} log line${samples.length > 1 ? 's' : ''}`),
             h('pre', { class: 'evidence' }, samples.join('\n'))) : h('span', { class: 'muted' }, '–'),
           h('div', { class: 'buttons' },
             h('button', { type: 'button', class: 'secondary', 'aria-label': `Extend ban of ${b.ip}`, dataset: { key: `extend-${b.ip}` }, onclick: () => extend(b) }, 'Extend'),

@@ -74,5 +74,5 @@ export default function jails(main) {
   }
 
   load();
-  return { title: 'Jails', refresh: (event) => { if (!event || event.what === 'jails' || event.what === 'all') load(); }, dispose: () => {} };
+  return { title: 'Jails', refresh: load, dispose: () => {} };
 }
