@@ -1,5 +1,7 @@
 package io.fleetban.agent;
 
+import io.fleetban.agent.collect.CollectCommand;
+import io.fleetban.agent.ctl.CtlCommand;
 import io.fleetban.agent.enforce.EnforceCommand;
 import io.fleetban.agent.regex.RegexCommand;
 import java.io.PrintStream;
@@ -15,6 +17,9 @@ public final class AgentMain {
     }
 
     public static void main(String[] args) {
+        // One line per record, UTC, like the collect side's log: "2026-11-25T10:00:00.123Z enforce: …".
+        System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tFT%1$tT.%1$tLZ %4$s %3$s: %5$s%6$s%n");
+        java.util.TimeZone.setDefault(java.util.TimeZone.getTimeZone("UTC"));
         System.exit(run(args, System.out, System.err));
     }
 
@@ -28,6 +33,9 @@ public final class AgentMain {
             return switch (args[0]) {
                 case "enforce" -> EnforceCommand.run(rest, out, err);
                 case "regex" -> RegexCommand.run(rest, System.in, out, err);
+                case "collect" -> CollectCommand.run(rest, out, err);
+                case "run" -> RunCommand.run(rest, out, err);
+                case "ctl" -> CtlCommand.run(rest, out, err);
                 default -> {
                     err.println("fleetban-agent: unknown command '" + args[0] + "'");
                     err.print(USAGE);
@@ -46,9 +54,16 @@ public final class AgentMain {
             commands:
               regex FILE [--filter freeswitch|asterisk|PATH.conf] [--json]
                                   test a filter on a log, like fail2ban-regex
-              collect             follow a log and report failures to the controller
-              enforce             keep the firewall in step with the controller's bans
-              run                 collect and enforce on this node
-              ctl                 talk to the controller, like fail2ban-client
+              collect --controller URL (--token T | --token-file F) --log FILE [--node NAME]
+                      [--filter freeswitch|asterisk|PATH.conf] [--state DIR] [--from-start] [--spool-max 64m]
+                                  follow a log and report failures to the controller
+              enforce --controller URL (--token T | --token-file F) [--firewall nft|iptables|none]
+                      [--ports 5060,5061,5080,5081] [--allow CIDR,...]
+                                  keep the firewall in step with the controller's bans
+              run     the options of collect and enforce together
+                                  collect and enforce on this node
+              ctl --controller URL (--token T | --token-file F) status [JAIL] | ban IP [--for 1h] [--reason TEXT]
+                      | unban IP | allow CIDR [--note TEXT] | nodes
+                                  talk to the controller, like fail2ban-client
             """;
 }

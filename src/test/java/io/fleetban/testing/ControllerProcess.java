@@ -8,6 +8,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -26,18 +27,20 @@ public final class ControllerProcess implements AutoCloseable {
     private final Map<String, String> env;
     private Process process;
 
-    private ControllerProcess(String jdbcUrl, int port, String host) {
+    private ControllerProcess(String jdbcUrl, int port, String host, Map<String, String> extraEnv) {
         this.port = port;
         this.log = TestDatabase.home().resolve("target/it-logs/controller-" + port + ".log");
         this.command = List.of(javaBin(), "-Xmx256m", "-jar",
                 TestDatabase.home().resolve("target/quarkus-app/quarkus-run.jar").toString());
-        this.env = Map.of(
+        Map<String, String> e = new HashMap<>(Map.of(
                 "QUARKUS_DATASOURCE_JDBC_URL", jdbcUrl,
                 "QUARKUS_DATASOURCE_USERNAME", TestDatabase.USER,
                 "QUARKUS_DATASOURCE_PASSWORD", TestDatabase.PASSWORD,
                 "QUARKUS_HTTP_PORT", Integer.toString(port),
                 "QUARKUS_HTTP_HOST", host,
-                "FLEETBAN_ADMIN_TOKEN", ADMIN_TOKEN);
+                "FLEETBAN_ADMIN_TOKEN", ADMIN_TOKEN));
+        e.putAll(extraEnv);
+        this.env = Map.copyOf(e);
     }
 
     /** Starts a controller on a free port of 127.0.0.1; call {@link #awaitReady()} before use. */
@@ -46,7 +49,12 @@ public final class ControllerProcess implements AutoCloseable {
     }
 
     public static ControllerProcess start(String jdbcUrl, int port, String host) {
-        ControllerProcess c = new ControllerProcess(jdbcUrl, port, host);
+        return start(jdbcUrl, port, host, Map.of());
+    }
+
+    /** With more environment, e.g. the TLS registry's certificate. */
+    public static ControllerProcess start(String jdbcUrl, int port, String host, Map<String, String> extraEnv) {
+        ControllerProcess c = new ControllerProcess(jdbcUrl, port, host, extraEnv);
         c.launch();
         return c;
     }

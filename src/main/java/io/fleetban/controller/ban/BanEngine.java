@@ -105,18 +105,26 @@ public class BanEngine {
         Map<String, Due> due = new HashMap<>();
         try (Connection c = dataSource.getConnection();
              PreparedStatement ps = c.prepareStatement("""
-                     SELECT host(o.ip), j.name, sum(o.count)
-                       FROM offenses o
-                       JOIN jails j ON j.enabled AND o.kind = ANY (j.kinds)
-                      WHERE o.ip = ANY (?::inet[])
-                        AND o.received_at > now() - make_interval(secs => ?)
-                        AND o.last_at > now() - make_interval(secs => j.findtime_s)
-                        AND o.last_at > coalesce((SELECT max(b.created_at) FROM bans b
-                                                   WHERE b.ip = o.ip::cidr AND b.jail = j.name), '-infinity')
+                     WITH counted AS (
+                         SELECT o.ip, j.name AS jail, j.maxretry, o.count, o.last_at
+                           FROM offenses o
+                           JOIN jails j ON j.enabled AND o.kind = ANY (j.kinds)
+                          WHERE o.ip = ANY (?::inet[])
+                            AND o.received_at > now() - make_interval(secs => ?)
+                            AND o.received_at <= now()
+                            AND o.last_at > now() - make_interval(secs => j.findtime_s)),
+                     -- All failures in findtime bound those since the last ban: only ips over it
+                     -- are worth looking up in bans.
+                     candidates AS (
+                         SELECT ip, jail FROM counted GROUP BY ip, jail, maxretry HAVING sum(count) >= maxretry)
+                     SELECT host(c.ip), c.jail, sum(c.count)
+                       FROM counted c JOIN candidates USING (ip, jail)
+                      WHERE c.last_at > coalesce((SELECT max(b.created_at) FROM bans b
+                                                   WHERE b.ip = c.ip::cidr AND b.jail = c.jail), '-infinity')
                         AND NOT EXISTS (SELECT 1 FROM bans b
-                                         WHERE b.ip = o.ip::cidr AND b.lifted_at IS NULL AND b.expires_at > now())
-                      GROUP BY o.ip, j.name, j.maxretry
-                     HAVING sum(o.count) >= j.maxretry""")) {
+                                         WHERE b.ip = c.ip::cidr AND b.lifted_at IS NULL AND b.expires_at > now())
+                      GROUP BY c.ip, c.jail, c.maxretry
+                     HAVING sum(c.count) >= c.maxretry""")) {
             ps.setArray(1, c.createArrayOf("text", ips.stream().map(IpAddress::toString).distinct().toArray()));
             ps.setLong(2, jails.longestFindtime().getSeconds() + ARRIVAL_MARGIN_SECONDS);
             try (ResultSet rs = ps.executeQuery()) {

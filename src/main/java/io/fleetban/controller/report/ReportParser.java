@@ -39,7 +39,7 @@ public final class ReportParser {
 
     public Report parse(byte[] body, Instant now) {
         try (JsonParser p = JSON.createParser(body)) {
-            return report(p, now);
+            return report(p, now, new TimeCache());
         } catch (JsonParseException e) {
             throw ApiException.badRequest(null, "malformed JSON: " + e.getOriginalMessage());
         } catch (IOException e) {
@@ -47,7 +47,7 @@ public final class ReportParser {
         }
     }
 
-    private Report report(JsonParser p, Instant now) throws IOException {
+    private Report report(JsonParser p, Instant now, TimeCache times) throws IOException {
         if (p.nextToken() != JsonToken.START_OBJECT) {
             throw ApiException.badRequest(null, "a report is a JSON object {\"node\":…,\"seq\":…,\"events\":[…]}");
         }
@@ -61,8 +61,8 @@ public final class ReportParser {
             switch (field) {
                 case "node" -> node = string(p, t, "node");
                 case "seq" -> seq = integer(p, t, "seq", 0, Long.MAX_VALUE);
-                case "sent" -> sent = instant(p, t, "sent");
-                case "events" -> raw = events(p, t);
+                case "sent" -> sent = times.instant(p, t, "sent");
+                case "events" -> raw = events(p, t, times);
                 default -> throw ApiException.badRequest(field, "unknown field '" + field + "'");
             }
         }
@@ -88,7 +88,7 @@ public final class ReportParser {
         return new Report(node, seq, events);
     }
 
-    private List<RawEvent> events(JsonParser p, JsonToken t) throws IOException {
+    private List<RawEvent> events(JsonParser p, JsonToken t, TimeCache times) throws IOException {
         if (t != JsonToken.START_ARRAY) {
             throw ApiException.badRequest("events", "events must be an array");
         }
@@ -110,8 +110,8 @@ public final class ReportParser {
                     case "ip" -> e.ip = string(p, v, field);
                     case "kind" -> e.kind = string(p, v, field);
                     case "count" -> e.count = integer(p, v, field, 1, MAX_COUNT);
-                    case "first" -> e.first = instant(p, v, field);
-                    case "last" -> e.last = instant(p, v, field);
+                    case "first" -> e.first = times.instant(p, v, field);
+                    case "last" -> e.last = times.instant(p, v, field);
                     case "sample" -> e.sample = v == JsonToken.VALUE_NULL ? null : string(p, v, field);
                     default -> throw ApiException.badRequest(field, "unknown field '" + name + "'");
                 }
@@ -190,13 +190,24 @@ public final class ReportParser {
         return v;
     }
 
-    private static Instant instant(JsonParser p, JsonToken t, String field) throws IOException {
-        String s = string(p, t, field);
-        try {
-            return OffsetDateTime.parse(s).toInstant();
-        } catch (DateTimeParseException e) {
-            throw ApiException.badRequest(field, field + " is not an ISO-8601 time with offset: '"
-                    + (s.length() > 40 ? s.substring(0, 40) + "…" : s) + "'");
+    /** An agent stamps all events of one batch alike: per report, parse each distinct time once. */
+    private static final class TimeCache {
+        private String lastText;
+        private Instant last;
+
+        Instant instant(JsonParser p, JsonToken t, String field) throws IOException {
+            String s = string(p, t, field);
+            if (s.equals(lastText)) {
+                return last;
+            }
+            try {
+                last = OffsetDateTime.parse(s).toInstant();
+                lastText = s;
+                return last;
+            } catch (DateTimeParseException e) {
+                throw ApiException.badRequest(field, field + " is not an ISO-8601 time with offset: '"
+                        + (s.length() > 40 ? s.substring(0, 40) + "…" : s) + "'");
+            }
         }
     }
 }

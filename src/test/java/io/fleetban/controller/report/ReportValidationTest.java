@@ -145,6 +145,16 @@ class ReportValidationTest {
                 .body("banned[0]", equalTo("192.0.2.201"));
     }
 
+    @Test
+    void aSampleKeepsTabsBreaksAndBackslashes() {
+        Map<String, Object> e = new HashMap<>(event(attacker, "auth-failure", 10));
+        e.put("sample", "user\tname\nsecond line \\ back\rslash\u0000nul");
+        node.report(List.of(e)).then().statusCode(200).body("banned[0]", equalTo(attacker));
+        String stored = admin().queryParam("q", attacker).get("/api/v1/bans").then().extract().jsonPath()
+                .getString("bans[0].evidence.samples[0]");
+        assertThat(stored).isEqualTo("user\tname\nsecond line \\ back\rslash\uFFFDnul");
+    }
+
     private ValidatableResponse post(String body) {
         return Api.agent(node.token()).body(body).post("/api/v1/reports").then();
     }
