@@ -1,5 +1,6 @@
 package io.fleetban.controller.allowlist;
 
+import io.fleetban.controller.audit.AuditTrail;
 import io.fleetban.controller.auth.Allowed;
 import io.fleetban.controller.auth.Caller;
 import io.fleetban.controller.auth.Role;
@@ -32,6 +33,8 @@ public class AllowlistResource {
 
     @Inject
     AllowlistService service;
+    @Inject
+    AuditTrail audit;
 
     @GET
     public Map<String, Object> list() {
@@ -48,16 +51,23 @@ public class AllowlistResource {
         AllowlistService.Added added = service.add(body.value(), body.note(), Caller.of(request).name());
         Map<String, Object> view = view(added.entry());
         view.put("lifted", added.lifted().stream().map(l -> l.ip().toString()).toList());
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("note", body.note());
+        details.put("lifted", added.lifted().size());
+        audit.record(Caller.of(request), "allowlist.add", added.entry().value, details);
         return Response.status(Response.Status.CREATED).entity(view).build();
     }
 
     /** The value URL-encoded; a CIDR's slash may also stand as is. */
     @DELETE
     @Path("/{value: .+}")
-    public Map<String, Object> remove(@PathParam("value") String value) throws SQLException {
+    public Map<String, Object> remove(@PathParam("value") String value, @Context ContainerRequestContext request)
+            throws SQLException {
         String v = Params.slashDecoded(value);
         service.remove(v);
-        return Map.of("removed", AllowlistService.parse(v, "value").value);
+        String removed = AllowlistService.parse(v, "value").value;
+        audit.record(Caller.of(request), "allowlist.remove", removed, Map.of());
+        return Map.of("removed", removed);
     }
 
     static Map<String, Object> view(AllowlistEntry e) {

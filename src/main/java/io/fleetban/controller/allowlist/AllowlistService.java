@@ -157,7 +157,7 @@ public class AllowlistService {
         return added;
     }
 
-    static String[] resolve(String name) {
+    public static String[] resolve(String name) {
         try {
             return Arrays.stream(InetAddress.getAllByName(name))
                     .map(a -> IpAddress.of(a.getAddress()).toString()).distinct().sorted().toArray(String[]::new);

@@ -5,6 +5,7 @@ import io.fleetban.controller.store.Change;
 import io.fleetban.controller.store.Notifier;
 import io.fleetban.core.net.Cidr;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
 import java.sql.Array;
@@ -50,6 +51,8 @@ public class BanLedger {
 
     @Inject
     AgroalDataSource dataSource;
+    @Inject
+    Event<BansWritten> bansWritten;
 
     /**
      * Writes the bans that are still due: an automatic ban is skipped when its ip is already
@@ -86,6 +89,7 @@ public class BanLedger {
             markReplaced(c, replaced);
             Map<String, Integer> previous = previousBans(c, wanted.values(), history);
             List<Written> written = new ArrayList<>();
+            List<BansWritten.Ban> announced = new ArrayList<>();
             try (PreparedStatement ban = c.prepareStatement("""
                     INSERT INTO bans (id, ip, jail, origin, reason, failures, ban_count, evidence, created_by,
                                       created_at, expires_at)
@@ -120,11 +124,16 @@ public class BanLedger {
                     event.setTimestamp(5, Timestamp.from(expires));
                     event.setString(6, b.reason());
                     event.addBatch();
-                    written.add(new Written(id, b.ip(), b.jail(), expires, prior + 1));
+                    Written w = new Written(id, b.ip(), b.jail(), expires, prior + 1);
+                    written.add(w);
+                    announced.add(new BansWritten.Ban(b, w));
                 }
                 event.executeBatch();
             }
             finish(c, first, next);
+            if (!announced.isEmpty()) {
+                bansWritten.fire(new BansWritten(announced));
+            }
             return written;
         }
     }

@@ -1,5 +1,6 @@
 package io.fleetban.controller.ban;
 
+import io.fleetban.controller.audit.AuditTrail;
 import io.fleetban.controller.auth.Allowed;
 import io.fleetban.controller.auth.Caller;
 import io.fleetban.controller.auth.Role;
@@ -34,6 +35,8 @@ public class BanResource {
 
     @Inject
     BanService bans;
+    @Inject
+    AuditTrail audit;
 
     @GET
     public BanService.Page list(@QueryParam("jail") String jail, @QueryParam("q") String query,
@@ -57,14 +60,21 @@ public class BanResource {
         m.put("jail", w.jail());
         m.put("expires", w.expiresAt());
         m.put("ttl", Math.max(0, Duration.between(Instant.now(), w.expiresAt()).getSeconds()));
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("duration", body.duration());
+        details.put("reason", body.reason());
+        details.put("expires", w.expiresAt().toString());
+        audit.record(Caller.of(request), "ban", w.ip().toString(), details);
         return Response.status(Response.Status.CREATED).entity(m).build();
     }
 
     /** The ip URL-encoded; a range's slash may also stand as is (/api/v1/bans/198.51.100.0/24). */
     @DELETE
     @Path("/{ip: .+}")
-    public Map<String, Object> unban(@PathParam("ip") String ip) throws SQLException {
+    public Map<String, Object> unban(@PathParam("ip") String ip, @Context ContainerRequestContext request)
+            throws SQLException {
         BanLedger.Lifted l = bans.unban(Params.slashDecoded(ip));
+        audit.record(Caller.of(request), "unban", l.ip().toString(), Map.of("jail", l.jail()));
         return Map.of("unbanned", l.ip().toString(), "jail", l.jail());
     }
 

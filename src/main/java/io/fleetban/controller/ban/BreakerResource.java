@@ -1,5 +1,6 @@
 package io.fleetban.controller.ban;
 
+import io.fleetban.controller.audit.AuditTrail;
 import io.fleetban.controller.auth.Allowed;
 import io.fleetban.controller.auth.Caller;
 import io.fleetban.controller.auth.Role;
@@ -12,6 +13,7 @@ import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import java.sql.SQLException;
+import java.util.Map;
 
 /** The ban-storm breaker: {@code GET} to see it, {@code POST …/confirm} to let automatic bans flow again. */
 @Path("/api/v1/breaker")
@@ -21,6 +23,8 @@ public class BreakerResource {
 
     @Inject
     BanStormBreaker breaker;
+    @Inject
+    AuditTrail audit;
 
     @GET
     public BanStormBreaker.State state() throws SQLException {
@@ -30,6 +34,9 @@ public class BreakerResource {
     @POST
     @Path("/confirm")
     public BanStormBreaker.State confirm(@Context ContainerRequestContext request) throws SQLException {
-        return breaker.confirm(Caller.of(request).name());
+        long held = breaker.state().held();
+        BanStormBreaker.State state = breaker.confirm(Caller.of(request).name());
+        audit.record(Caller.of(request), "breaker.confirm", null, Map.of("held", held));
+        return state;
     }
 }

@@ -1,7 +1,9 @@
 package io.fleetban.controller.jail;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.fleetban.controller.audit.AuditTrail;
 import io.fleetban.controller.auth.Allowed;
+import io.fleetban.controller.auth.Caller;
 import io.fleetban.controller.auth.Role;
 import io.fleetban.controller.web.ApiException;
 import io.fleetban.core.failure.FailureKind;
@@ -12,6 +14,8 @@ import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import java.sql.SQLException;
 import java.util.LinkedHashMap;
@@ -25,6 +29,8 @@ public class JailResource {
 
     @Inject
     JailService service;
+    @Inject
+    AuditTrail audit;
 
     @GET
     public Map<String, List<Map<String, Object>>> list() {
@@ -44,8 +50,12 @@ public class JailResource {
 
     @PUT
     @Path("/{name}")
-    public Map<String, Object> put(@PathParam("name") String name, JsonNode body) throws SQLException {
-        return view(service.put(name, body));
+    public Map<String, Object> put(@PathParam("name") String name, JsonNode body,
+                                   @Context ContainerRequestContext request) throws SQLException {
+        boolean exists = Jail.findById(name) != null;
+        Map<String, Object> view = view(service.put(name, body));
+        audit.record(Caller.of(request), exists ? "jail.update" : "jail.create", name, Map.of("changes", body));
+        return view;
     }
 
     /** fail2ban's names for the settings; durations in seconds. */
