@@ -50,11 +50,11 @@ declare -A EXPECT=()     # node:kind -> failure lines written
 FAILED=0
 RESULTS="$WORK/results.txt"
 
-bold() { printf '\033[1m%s\033[0m\n' "$*"; }
-say() { printf '\033[1me2e:\033[0m %s\n' "$*"; }
-step() { echo; bold "== $*"; }
-ok() { printf '  \033[32mok\033[0m   %s\n' "$*"; }
-die() { printf '  \033[31mFAIL\033[0m %s\n' "$*" >&2; FAILED=1; exit 1; }
+if [ -t 1 ]; then B=$'\033[1m' G=$'\033[32m' R=$'\033[31m' N=$'\033[0m'; else B='' G='' R='' N=''; fi
+say() { printf '%se2e:%s %s\n' "$B" "$N" "$*"; }
+step() { printf '\n%s== %s%s\n' "$B" "$*" "$N"; }
+ok() { printf '  %sok%s   %s\n' "$G" "$N" "$*"; }
+die() { printf '  %sFAIL%s %s\n' "$R" "$N" "$*" >&2; FAILED=1; exit 1; }
 
 # --- processes and cleanup -------------------------------------------------------------------
 
