@@ -54,7 +54,14 @@ if [ -t 1 ]; then B=$'\033[1m' G=$'\033[32m' R=$'\033[31m' N=$'\033[0m'; else B=
 say() { printf '%se2e:%s %s\n' "$B" "$N" "$*"; }
 step() { printf '\n%s== %s%s\n' "$B" "$*" "$N"; }
 ok() { printf '  %sok%s   %s\n' "$G" "$N" "$*"; }
-die() { printf '  %sFAIL%s %s\n' "$R" "$N" "$*" >&2; FAILED=1; exit 1; }
+die() {
+  printf '  %sFAIL%s %s\n' "$R" "$N" "$*" >&2
+  local name gone=""
+  for name in "${!PID[@]}"; do kill -0 "${PID[$name]}" 2>/dev/null || gone+=" $name"; done
+  [ -z "$gone" ] || printf '  (no longer running, not stopped by this script:%s; see %s)\n' "$gone" "$LOGS" >&2
+  FAILED=1
+  exit 1
+}
 
 # --- processes and cleanup -------------------------------------------------------------------
 
@@ -650,19 +657,26 @@ faults() {
 
 # --- time to ban ---------------------------------------------------------------------------------
 
-# ttb NAME RUNS FIRST_SOURCE TIMEOUT_MS TARGET...: the TimeToBan tool in the attacker's namespace.
+# ttb NAME RUNS FIRST_SOURCE TIMEOUT_MS JITTER_MS TARGET...: the TimeToBan tool in the attacker's
+# namespace. In the background with wait, so a TERM reaches the trap at once.
 ttb() {
-  local name="$1" runs="$2" first="$3" timeout="$4"; shift 4
+  local name="$1" runs="$2" first="$3" timeout="$4" jitter="$5"; shift 5
   local targets=() t
   for t in "$@"; do targets+=(--target "$t=${ADDR4[$t]}:5060"); done
   local pre1 pre2 last
   pre1="{ts} 97.53% [WARNING] sofia_reg.c:1664 SIP auth failure (REGISTER) on sofia profile 'internal' for [1000@pbx.example.net] from ip {ip}"
   pre2="A registration failed user[1000] ip[{ip}] at[{ts}]"
   last="d1d5c1a8-7c8f-4c0e-9e7b-4a1f0b2f4d11 {ts} [WARNING] sofia_reg.c:3211 Can't find user [1000@pbx.example.net] from {ip}"
-  ip netns exec fbe-attacker "$JAVA" -Xmx32m -XX:+UseSerialGC -cp "$TOOLS" TimeToBan --sources "$first" --runs "$runs" \
+  : >"$LOGS/ttb-$name.log"
+  start "ttb-$name" attacker "$JAVA" -Xmx32m -XX:+UseSerialGC -cp "$TOOLS" TimeToBan --sources "$first" --runs "$runs" \
     "${targets[@]}" --pre "${LOG[fs1]}=5=$pre1" --pre "${LOG[fs2]}=4=$pre2" --final "${LOG[fs1]}=$last" \
-    --interval-ms 2 --settle-ms 1000 --timeout-ms "$timeout" --values "$WORK/ttb/$name" | tee "$LOGS/ttb-$name.log"
-  local rc=${PIPESTATUS[0]}
+    --interval-ms 2 --settle-ms 1000 --jitter-ms "$jitter" --timeout-ms "$timeout" --values "$WORK/ttb/$name"
+  local pid="${PID[ttb-$name]}" rc=0
+  tail -n +1 -f --pid="$pid" "$LOGS/ttb-$name.log" &
+  local tailer=$!
+  wait "$pid" || rc=$?
+  wait "$tailer" || true
+  unset "PID[ttb-$name]"
   EXPECT[fs1:auth-failure]=$(( ${EXPECT[fs1:auth-failure]:-0} + 5 * runs ))
   EXPECT[fs1:unknown-user]=$(( ${EXPECT[fs1:unknown-user]:-0} + runs ))
   EXPECT[fs2:auth-failure]=$(( ${EXPECT[fs2:auth-failure]:-0} + 4 * runs ))
@@ -670,19 +684,40 @@ ttb() {
   sed -n "s/^summary /$name: /p" "$LOGS/ttb-$name.log" >>"$RESULTS"
 }
 
+# breakdown NAME: where the time went, from the controller's own timestamps (same clock): the
+# offense of the 10th line stored (report transaction began), the ban's transaction began, and
+# the drop on fs3. Medians over the runs of NAME.
+breakdown() {
+  local rows
+  rows=$(awk -F'\t' '$3 != "" { printf "%s(\x27%s\x27::inet, to_timestamp(%s / 1e6), %s)", (n++ ? "," : ""), $1, $2, $3 }' \
+    "$WORK/ttb/$1/runs.tsv")
+  [ -n "$rows" ] || return 0
+  sql "WITH t(ip, t0, ms) AS (VALUES $rows),
+            r AS (SELECT t.ms, 1000 * extract(epoch FROM min(o.received_at) - t.t0) AS stored,
+                         1000 * extract(epoch FROM min(b.created_at) - t.t0) AS banned
+                    FROM t JOIN offenses o ON o.ip = t.ip AND o.node = 'fs1' AND o.kind = 'unknown-user'
+                           JOIN bans b ON b.ip = t.ip::cidr
+                   GROUP BY t.ip, t.ms)
+       SELECT format('$1 (medians of %s runs): line written -> report stored %s ms -> ban decided %s ms -> dropped on fs3 %s ms',
+                     count(*), round(percentile_cont(0.5) WITHIN GROUP (ORDER BY stored)::numeric, 1),
+                     round(percentile_cont(0.5) WITHIN GROUP (ORDER BY banned)::numeric, 1),
+                     round(percentile_cont(0.5) WITHIN GROUP (ORDER BY ms)::numeric, 1)) FROM r" | tee -a "$RESULTS"
+}
+
 time_to_ban() {
   step "7. time to ban: write() of the 10th failure line on fs1 -> first dropped probe on fs3 ($TTB_RUNS runs)"
-  ttb fleetban "$TTB_RUNS" "$ATTACKER_EXTRA.0.1" 5000 fs3
+  ttb fleetban "$TTB_RUNS" "$ATTACKER_EXTRA.0.1" 5000 0 fs3
+  breakdown fleetban
   if [ "$HAVE_BOUNCER" = 1 ] && [ $((CS_RUNS_10S + CS_RUNS_1S)) -gt 0 ]; then
     if [ "$CS_RUNS_10S" -gt 0 ]; then
       step "7b. the same path to the CrowdSec bouncer, update_frequency 10s ($CS_RUNS_10S runs)"
       restart_bouncer nftables 10s
-      ttb bouncer-10s "$CS_RUNS_10S" "$ATTACKER_EXTRA.1.1" 15000 fs3 cs
+      ttb bouncer-10s "$CS_RUNS_10S" "$ATTACKER_EXTRA.1.1" 15000 10000 fs3 cs
     fi
     if [ "$CS_RUNS_1S" -gt 0 ]; then
       step "7c. the same path to the CrowdSec bouncer, update_frequency 1s ($CS_RUNS_1S runs)"
       restart_bouncer nftables 1s
-      ttb bouncer-1s "$CS_RUNS_1S" "$ATTACKER_EXTRA.2.1" 6000 fs3 cs
+      ttb bouncer-1s "$CS_RUNS_1S" "$ATTACKER_EXTRA.2.1" 6000 1000 fs3 cs
     fi
   fi
   settle 60 "every time-to-ban line counted once"

@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -17,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -30,13 +32,18 @@ import java.util.concurrent.locks.LockSupport;
  * <pre>
  * usage: java -cp target/e2e-tools TimeToBan --sources FIRST_ADDR --runs N --target NAME=HOST:PORT ...
  *          --pre LOG=COUNT=TEMPLATE ... --final LOG=TEMPLATE
- *          [--interval-ms 2] [--settle-ms 1000] [--timeout-ms 5000] [--grace-ms 500] [--values DIR]
+ *          [--interval-ms 2] [--settle-ms 1000] [--jitter-ms 0] [--timeout-ms 5000] [--grace-ms 500] [--values DIR]
  * </pre>
+ * {@code --jitter-ms} adds a random 0..N ms to each settle, so runs do not keep one phase against
+ * a target that polls at a fixed period (the CrowdSec bouncer's update_frequency).
  * A TEMPLATE is a log line; {@code {ip}} becomes the run's source address, {@code {ts}} the time
  * as FreeSWITCH writes it. Sources are FIRST_ADDR, FIRST_ADDR+1, ... (IPv4). Prints a line per run
  * and a summary per target ({@code summary NAME n= failed= min= p50= p95= p99= max=} in ms); with
- * {@code --values DIR} also writes each target's milliseconds to {@code DIR/NAME.txt}. Exit code 1
- * if any run did not see a target drop the source.
+ * {@code --values DIR} also writes each target's milliseconds to {@code DIR/NAME.txt}, and a line per
+ * run to {@code DIR/runs.tsv}: source, the wall-clock time of the write (epoch microseconds) and
+ * each target's milliseconds (empty if not dropped), for lining up with the controller's own
+ * timestamps. Exit code 1 if any run did not see a target drop the source (three such runs in a
+ * row end the measurement).
  */
 public final class TimeToBan {
 
@@ -57,7 +64,10 @@ public final class TimeToBan {
     private long settleMillis = 1000;
     private long timeoutMillis = 5000;
     private long graceMillis = 500;
+    private long jitterMillis;
     private Path valuesDir;
+    /** The wall-clock time of the last run's final write. */
+    private Instant wallT0;
 
     public static void main(String[] args) throws Exception {
         TimeToBan t;
@@ -110,6 +120,7 @@ public final class TimeToBan {
                 case "--settle-ms" -> t.settleMillis = Long.parseLong(v);
                 case "--timeout-ms" -> t.timeoutMillis = Long.parseLong(v);
                 case "--grace-ms" -> t.graceMillis = Long.parseLong(v);
+                case "--jitter-ms" -> t.jitterMillis = Long.parseLong(v);
                 case "--values" -> t.valuesDir = Path.of(v);
                 default -> throw new IllegalArgumentException("unknown option " + opt);
             }
@@ -128,9 +139,18 @@ public final class TimeToBan {
             failed.put(t.name(), 0);
         }
         byte[] first = firstSource.getAddress();
-        for (int run = 0; run < runs; run++) {
+        List<String> tsv = new ArrayList<>();
+        int failedInARow = 0;
+        for (int run = 0; run < runs && failedInARow < 3; run++) {
             InetAddress source = InetAddress.getByAddress(add(first, run));
             Map<String, Double> r = run(source);
+            StringBuilder row = new StringBuilder(source.getHostAddress()).append('\t')
+                    .append(wallT0.getEpochSecond() * 1_000_000 + wallT0.getNano() / 1000);
+            for (Target t : targets) {
+                Double ms = r.get(t.name());
+                row.append('\t').append(ms == null ? "" : String.format(Locale.ROOT, "%.1f", ms));
+            }
+            tsv.add(row.toString());
             StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "run %d/%d %s:", run + 1, runs,
                     source.getHostAddress()));
             for (Target t : targets) {
@@ -144,6 +164,14 @@ public final class TimeToBan {
                 }
             }
             System.out.println(line);
+            failedInARow = r.size() < targets.size() ? failedInARow + 1 : 0;
+            if (failedInARow == 3) {
+                System.out.println("three runs in a row without a drop: stopping");
+            }
+        }
+        if (valuesDir != null) {
+            Files.createDirectories(valuesDir);
+            Files.write(valuesDir.resolve("runs.tsv"), tsv);
         }
         boolean ok = true;
         for (Target t : targets) {
@@ -157,7 +185,6 @@ public final class TimeToBan {
             System.out.printf(Locale.ROOT, "summary %s n=%d failed=%d min=%.1f p50=%.1f p95=%.1f p99=%.1f max=%.1f%n",
                     t.name(), v.length, f, v[0], rank(v, 50), rank(v, 95), rank(v, 99), v[v.length - 1]);
             if (valuesDir != null) {
-                Files.createDirectories(valuesDir);
                 try (PrintWriter w = new PrintWriter(Files.newBufferedWriter(valuesDir.resolve(t.name() + ".txt")))) {
                     Arrays.stream(v).forEach(x -> w.printf(Locale.ROOT, "%.1f%n", x));
                 }
@@ -185,7 +212,8 @@ public final class TimeToBan {
             for (Lines l : pre) {
                 append(l, source);
             }
-            long settleEnd = System.nanoTime() + settleMillis * 1_000_000;
+            long settle = settleMillis + (jitterMillis > 0 ? ThreadLocalRandom.current().nextLong(jitterMillis + 1) : 0);
+            long settleEnd = System.nanoTime() + settle * 1_000_000;
             while (System.nanoTime() < settleEnd) {
                 tick(probes);
             }
@@ -193,6 +221,7 @@ public final class TimeToBan {
             ByteBuffer line = ByteBuffer.wrap(render(last, source));
             long t0;
             try (log) {
+                wallT0 = Instant.now();
                 t0 = System.nanoTime();
                 log.write(line);
             }
