@@ -10,7 +10,8 @@
 # fbe-friend hang off one bridge (10.77.0.0/24, fd77::/64); PostgreSQL and two controller replicas
 # run in the root namespace. Needs root, ip netns, nft, iptables, ipset, socat, curl, jq, psql and
 # the packaged jars (./mvnw package). Everything it creates is removed on exit, also on Ctrl-C.
-# Knobs: E2E_TTB_RUNS, E2E_CS_RUNS_10S, E2E_CS_RUNS_1S, E2E_DIR (work dir, default target/e2e).
+# Knobs: E2E_TTB_RUNS, E2E_CS_RUNS_10S, E2E_CS_RUNS_1S, E2E_DIR (work dir, default target/e2e),
+# E2E_AGENT_JAVA_OPTS (e.g. -Djava.util.logging.config.file=F for the agents' debug log).
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -361,7 +362,7 @@ start_backend() {
 start_agent() {
   local n="$1"
   # shellcheck disable=SC2086 # EXTRA_OPTS holds separate options
-  start "agent-$n" "$n" "$JAVA" -Xmx24m -XX:+UseSerialGC -jar "$AGENT_JAR" run \
+  start "agent-$n" "$n" "$JAVA" -Xmx24m -XX:+UseSerialGC ${E2E_AGENT_JAVA_OPTS:-} -jar "$AGENT_JAR" run \
     --controller "${URL[${CONTROLLER_OF[$n]}]}" --token-file "$WORK/$n.token" --node "$n" \
     --log "${LOG[$n]}" --state "$WORK/$n/state" --firewall "${FIREWALL[$n]}" --from-start ${EXTRA_OPTS[$n]}
 }
@@ -697,7 +698,7 @@ breakdown() {
                          1000 * extract(epoch FROM min(b.created_at) - t.t0) AS banned
                     FROM t JOIN offenses o ON o.ip = t.ip AND o.node = 'fs1' AND o.kind = 'unknown-user'
                            JOIN bans b ON b.ip = t.ip::cidr
-                   GROUP BY t.ip, t.ms)
+                   GROUP BY t.ip, t.t0, t.ms)
        SELECT format('$1 (medians of %s runs): line written -> report stored %s ms -> ban decided %s ms -> dropped on fs3 %s ms',
                      count(*), round(percentile_cont(0.5) WITHIN GROUP (ORDER BY stored)::numeric, 1),
                      round(percentile_cont(0.5) WITHIN GROUP (ORDER BY banned)::numeric, 1),
