@@ -15,7 +15,7 @@ import java.util.List;
 import java.util.Random;
 
 /**
- * A 100 000-ban full resync, as the agent does it, inside network namespace args[0]: render the
+ * A 100 000-ban (or args[2]) full resync, as the agent does it, inside network namespace args[0]: render the
  * script with core's renderer, then nft (one nft -f transaction) or ipset (ipset restore into a
  * temporary set + swap). Each repetition replaces the previous 100 000 bans with 100 000 others
  * (the first fills empty sets); the first also includes the JIT warming up, as in a fresh agent.
@@ -23,11 +23,15 @@ import java.util.Random;
  */
 public class ResyncBench {
 
-    static final int BANS = 100_000;
+    /** How many bans each resync writes: args[2], 100 000 unless given ({@code ./fleetban bench --quick}: fewer). */
+    static int banCount = 100_000;
 
     public static void main(String[] args) throws Exception {
         String ns = args[0];
         int reps = Integer.parseInt(args[1]);
+        if (args.length > 2) {
+            banCount = Integer.parseInt(args[2]);
+        }
         List<String> prefix = List.of("ip", "netns", "exec", ns);
         FirewallOptions o = FirewallOptions.defaults();
         CommandRunner run = new CommandRunner(prefix);
@@ -48,23 +52,23 @@ public class ResyncBench {
                 apply[r] = t2 - t1;
                 total[r] = t2 - t0;
                 int count = mode.equals("nft") ? nftCount(run) : ipsetCount(run);
-                if (count != BANS) {
-                    throw new IllegalStateException(mode + ": " + count + " elements after the resync, expected " + BANS);
+                if (count != banCount) {
+                    throw new IllegalStateException(mode + ": " + count + " elements after the resync, expected " + banCount);
                 }
             }
             String tool = mode.equals("nft") ? "nft -f - (one transaction)" : "ipset restore (temp set + swap)";
-            System.out.printf("%-5s full resync of %d bans, total:  %s%n", mode, BANS, summary(total));
+            System.out.printf("%-5s full resync of %d bans, total:  %s%n", mode, banCount, summary(total));
             System.out.printf("%-5s   render in Java:                  %s%n", mode, summary(render));
             System.out.printf("%-5s   %-32s %s%n", mode, tool + ":", summary(apply));
         }
     }
 
-    /** 100 000 distinct random IPv4 addresses (repetition r draws its own), ttl 1 min .. 1 day. */
+    /** banCount distinct random IPv4 addresses (repetition r draws its own), ttl 1 min .. 1 day. */
     static List<Ban> bans(int r) {
         Random random = new Random(1000 + r);
         java.util.HashSet<Integer> seen = new java.util.HashSet<>();
-        List<Ban> bans = new ArrayList<>(BANS);
-        while (bans.size() < BANS) {
+        List<Ban> bans = new ArrayList<>(banCount);
+        while (bans.size() < banCount) {
             int n = random.nextInt();
             int first = (n >>> 24);
             if (first == 0 || first == 10 || first == 127 || first >= 224 || !seen.add(n)) {

@@ -8,6 +8,7 @@
 #
 #   bench/filter-vs-fail2ban.sh            # LINES=1000000 RUNS=5
 #   LINES=100000 RUNS=3 bench/filter-vs-fail2ban.sh
+#   RESULT_FILE=F ...: also writes the figures to F as key=value lines (./fleetban bench reads them)
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -75,7 +76,7 @@ cpu_lines=$(wc -l <"$LOG.cpu")
 
 python3 - "$LOG.truth" "$WORK/ours.json" "$WORK/theirs.ips" "$LINES" "$omin" "$omed" "$omax" "$tmin" "$tmed" "$tmax" \
   "$ours_cpu" "$theirs_cpu" "$cpu_lines" "$cmin" "$cmed" "$cmax" "$ocpu" "$ccpu" "$tcpu" <<'PY'
-import json, sys, collections
+import json, os, sys, collections
 truth_f, ours_f, theirs_f, lines = sys.argv[1:5]
 omin, omed, omax, tmin, tmed, tmax = map(float, sys.argv[5:11])
 ours_cpu, theirs_cpu, cpu_lines = map(int, sys.argv[11:14])
@@ -105,6 +106,14 @@ print(f"| fail2ban-regex freeswitch.conf | {tmin:.2f} | {tmed:.2f} | {tmax:.2f} 
 print()
 print(f"fail2ban / fleetban, wall: median {tmed/omed:.1f}x, min {tmin/omin:.1f}x; CPU: median {tcpu/ocpu:.1f}x; "
       f"C1 only: wall median {tmed/cmed:.1f}x, CPU median {tcpu/ccpu:.1f}x")
+if os.environ.get("RESULT_FILE"):
+    with open(os.environ["RESULT_FILE"], "w") as f:
+        for k, v in dict(lines=lines, ours_min=omin, ours_med=omed, ours_max=omax, ours_cpu=ocpu, c1_med=cmed, c1_cpu=ccpu,
+                         f2b_min=tmin, f2b_med=tmed, f2b_max=tmax, f2b_cpu=tcpu,
+                         ours_recall=f"{o_recall:.4f}", ours_recall_kind=f"{o_exact/truth['failures']:.4f}", ours_wrong=o_wrong,
+                         f2b_recall=f"{t_recall:.4f}", f2b_wrong=t_wrong,
+                         ours_cpu_recall=f"{ours_cpu/cpu_lines:.4f}", f2b_cpu_recall=f"{theirs_cpu/cpu_lines:.4f}").items():
+            print(f"{k}={v}", file=f)
 PY
 echo
 echo "conditions: $(date -u '+%Y-%m-%d %H:%M UTC'), nproc $(nproc), $(java -version 2>&1 | head -1), fail2ban $(fail2ban-regex --version 2>&1 | head -1 | awk '{print $2}'), load average $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Times a 100 000-ban full resync of the agent's firewall inside a throwaway network namespace:
 # nftables (one `nft -f` transaction) and iptables+ipset (`ipset restore` into a temporary set,
-# `swap`, plus the iptables -C checks). Needs root (ip netns). Usage: bench/resync-100k.sh [REPS]
+# `swap`, plus the iptables -C checks). Needs root (ip netns).
+# Usage: bench/resync-100k.sh [REPS]   (BANS=10000 bench/resync-100k.sh: fewer bans, for a smoke run)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 REPS="${1:-5}"
@@ -14,4 +15,4 @@ trap 'ip netns del "$NS"' EXIT
 ip -n "$NS" link set lo up
 echo "# $(date -u +%FT%TZ) $(uname -r), $(nft --version), $(ipset --version | head -n1 | cut -d, -f1), $(nproc) cpus, load $(cut -d' ' -f1-3 /proc/loadavg)"
 # The agent's kind of JVM: small heap, serial GC.
-java -XX:+UseSerialGC -Xmx256m -cp "target/classes:$JACKSON" bench/ResyncBench.java "$NS" "$REPS"
+java -XX:+UseSerialGC -Xmx256m -cp "target/classes:$JACKSON" bench/ResyncBench.java "$NS" "$REPS" "${BANS:-100000}"
