@@ -5,12 +5,15 @@ import static io.fleetban.controller.Api.event;
 import static io.fleetban.controller.Api.ip;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.nullValue;
 
 import io.fleetban.controller.Api;
 import io.fleetban.testing.PostgresResource;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
+import io.restassured.config.DecoderConfig;
 import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
 import java.util.List;
@@ -81,6 +84,17 @@ class DecisionFeedTest {
         JsonPath delta = n.decisions(cursor, 10).jsonPath(); // the expiry job runs every second
         assertThat(delta.getList("unbans")).contains(ip);
         assertThat(Api.activeBans()).doesNotContain(ip);
+    }
+
+    @Test
+    void aSnapshotIsGzippedForClientsThatAskAndPlainForTheOthers() {
+        Api.Node n = Api.node("gzip");
+        Api.agent(n.token()).header("Accept-Encoding", "gzip").get("/api/v1/decisions").then().statusCode(200)
+                .header("Content-Encoding", "gzip").body("full", equalTo(true));
+        // Rest Assured asks for gzip by default; without its decoders it sends no Accept-Encoding.
+        Api.agent(n.token()).config(RestAssured.config().decoderConfig(DecoderConfig.decoderConfig().noContentDecoders()))
+                .get("/api/v1/decisions").then().statusCode(200)
+                .header("Content-Encoding", nullValue()).body("full", equalTo(true));
     }
 
     @Test
