@@ -591,7 +591,10 @@ m_poll() {
         | tee -a "$DATA/poll-$n.txt"
     done
   done
-  if grep -v ' non2xx=0 errors=0 ' "$DATA/poll-$n.txt"; then echo "requests failed (above)"; return 1; fi
+  # Ours must answer every request; the peer's failures (wrk's 2 s timeouts under load) are counted in its row.
+  if grep -E '^(api|stream) ' "$DATA/poll-$n.txt" | grep -v ' non2xx=0 errors=0 '; then echo "requests failed (above)"; return 1; fi
+  local cfail
+  cfail=$(awk '$1 == "crowdsec"' "$DATA/poll-$n.txt" | sed -n 's/.* non2xx=\([0-9]*\) errors=\([0-9]*\).*/\1 \2/p' | awk '{s += $1 + $2} END {print s + 0}')
   declare -A rps p99 size
   for name in api stream crowdsec; do
     rps[$name]=$(awk -v s="$name" '$1 == s' "$DATA/poll-$n.txt" | sed -n 's/.* rps=\([0-9]*\).*/\1/p' | stats)
@@ -604,7 +607,7 @@ m_poll() {
   local label=$((n / 1000))k
   row "5-$label" "no-change poll, $n active bans: req/s at $POLL_CLIENTS concurrent clients (wrk, one key each), $POLL_RUNS × ${POLL_SECONDS}s" \
     "\`/api/v1/decisions?since=CURSOR\`: $(mmm %s <<<"${rps[api]}") req/s, p99 ${p99[api]} ms; \`/v1/decisions/stream\`: $(mmm %s <<<"${rps[stream]}") req/s, p99 ${p99[stream]} ms" \
-    "CrowdSec LAPI \`/v1/decisions/stream\`: $(mmm %s <<<"${rps[crowdsec]}") req/s, p99 ${p99[crowdsec]} ms" \
+    "CrowdSec LAPI \`/v1/decisions/stream\`: $(mmm %s <<<"${rps[crowdsec]}") req/s, p99 ${p99[crowdsec]} ms, $cfail requests failed" \
     "api $(ratio "$a" "$c"), stream $(ratio "$s" "$c")" "≥ 10× CrowdSec" "$met"
 }
 
@@ -751,12 +754,7 @@ m_e2e() {
   if [ "$QUICK" = 1 ]; then
     row 7 "$label" "full run only" "–" "–" "p50 < 100 ms, p99 < 300 ms" "–"; return 0
   fi
-  if [ ! -f "$HERE/e2e/fleet.sh" ]; then
-    row 7 "$label" "**PENDING**: e2e/fleet.sh (branch e2e) is not merged yet; \`./fleetban bench\` runs \`e2e/fleet.sh bench\` once it is" \
-      "bouncer at update_frequency 10 s and 1 s: the same e2e run" "–" "p50 < 100 ms, p99 < 300 ms" "–"
-    return 0
-  fi
-  E2E_DIR="$RUN/e2e" E2E_TTB_RUNS="${E2E_TTB_RUNS:-30}" E2E_CS_RUNS_10S="${E2E_CS_RUNS_10S:-6}" E2E_CS_RUNS_1S="${E2E_CS_RUNS_1S:-10}" \
+  E2E_DIR="$RUN/e2e" E2E_TTB_RUNS="${E2E_TTB_RUNS:-50}" E2E_CS_RUNS_10S="${E2E_CS_RUNS_10S:-6}" E2E_CS_RUNS_1S="${E2E_CS_RUNS_1S:-10}" \
     bash "$HERE/e2e/fleet.sh" bench
   local r="$RUN/e2e/results.txt" ours b10 b1 p50 p99 met=no
   ours=$(sed -n 's/^fleetban: //p' "$r"); b10=$(sed -n 's/^bouncer-10s: //p' "$r"); b1=$(sed -n 's/^bouncer-1s: //p' "$r")
