@@ -16,9 +16,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * aggregates as fast as the controller(s) accept them, for S seconds; prints events/s persisted
  * (200s only) and the latency distribution.
  *
- *   java bench/IngestLoad.java ADMIN_TOKEN SECONDS AGENTS BATCH URL [URL...]
+ *   java [-Drate=R] bench/IngestLoad.java ADMIN_TOKEN SECONDS AGENTS BATCH URL [URL...]
  *
  * Agents are spread round-robin over the URLs (two controller replicas in the benchmark).
+ * With -Drate=R each agent sends at most R reports a second (bench/overload.sh) and, like the
+ * real agent, answers a 429 by waiting its Retry-After and sending the same report again.
  * Addresses come from 10.0.0.0/8 at random, so few ever reach a ban: it measures the
  * insert-and-check path that every report takes.
  */
@@ -48,8 +50,11 @@ public class IngestLoad {
             nodes.add(new String[] {url, name, token});
         }
 
+        double rate = Double.parseDouble(System.getProperty("rate", "0"));
+        long pause = rate > 0 ? (long) (1e9 / rate) : 0;
         AtomicLong events = new AtomicLong();
         AtomicLong failed = new AtomicLong();
+        AtomicLong refused = new AtomicLong();
         List<Long> latencies = java.util.Collections.synchronizedList(new ArrayList<>());
         long end = System.nanoTime() + seconds * 1_000_000_000L;
         ExecutorService pool = Executors.newFixedThreadPool(agents);
@@ -59,7 +64,15 @@ public class IngestLoad {
                 Random rnd = new Random(node[1].hashCode());
                 long seq = 0;
                 String[] kinds = {"auth-failure", "unknown-user", "auth-challenge"};
+                long due = System.nanoTime();
                 while (System.nanoTime() < end) {
+                    if (pause > 0) {
+                        due += pause;
+                        long early = due - System.nanoTime();
+                        if (early > 0) {
+                            Thread.sleep(early / 1_000_000, (int) (early % 1_000_000));
+                        }
+                    }
                     String now = Instant.now().toString();
                     StringBuilder sb = new StringBuilder(batch * 120);
                     sb.append("{\"node\":\"").append(node[1]).append("\",\"seq\":").append(++seq).append(",\"events\":[");
@@ -82,6 +95,10 @@ public class IngestLoad {
                         latencies.add(System.nanoTime() - t0);
                         if (r.statusCode() == 200) {
                             events.addAndGet(batch);
+                        } else if (r.statusCode() == 429 && pause > 0) {
+                            refused.incrementAndGet();
+                            seq--; // a refused report is not stored: its seq goes again, after the wait asked for
+                            Thread.sleep(1000 * Long.parseLong(r.headers().firstValue("Retry-After").orElse("1")));
                         } else {
                             failed.incrementAndGet();
                         }
@@ -100,10 +117,10 @@ public class IngestLoad {
         pool.shutdown();
         List<Long> sorted = new ArrayList<>(latencies);
         sorted.sort(null);
-        System.out.printf("agents=%d batch=%d controllers=%d seconds=%.1f reports=%d failed=%d events/s=%.0f "
-                        + "latency_ms p50=%.1f p95=%.1f p99=%.1f%n",
-                agents, batch, urls.size(), secs, sorted.size(), failed.get(), events.get() / secs,
-                pct(sorted, 50), pct(sorted, 95), pct(sorted, 99));
+        System.out.printf("agents=%d batch=%d controllers=%d seconds=%.1f reports=%d failed=%d refused=%d "
+                        + "accepted_events=%d events/s=%.0f latency_ms p50=%.1f p95=%.1f p99=%.1f max=%.1f%n",
+                agents, batch, urls.size(), secs, sorted.size(), failed.get(), refused.get(), events.get(),
+                events.get() / secs, pct(sorted, 50), pct(sorted, 95), pct(sorted, 99), pct(sorted, 100));
     }
 
     private static double pct(List<Long> sorted, int p) {

@@ -36,7 +36,7 @@ case "${1:-}" in
 esac
 
 BASE="${FLEETBAN_BENCH_DIR:-/var/tmp/fleetban/bench}"
-RUN="$BASE/run-$(date -u +%Y%m%dT%H%M%SZ)$([ "$QUICK" = 1 ] && echo -quick)"
+RUN="$BASE/run-$(date -u +%Y%m%dT%H%M%SZ)$([ "$QUICK" = 0 ] || echo -quick)"
 LOGS="$RUN/logs"
 DATA="$RUN/data"
 ROWS="$RUN/rows"
@@ -180,7 +180,7 @@ conditions() {
   local mem
   mem=$(awk '/^MemTotal:/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)
   cat >"$DATA/conditions.md" <<EOF
-- **When**: $(date -u '+%Y-%m-%d %H:%M UTC') ($([ "$QUICK" = 1 ] && echo "\`--quick\`: small inputs, one repetition, figures for the harness only" || echo "full run"))
+- **When**: $(date -u '+%Y-%m-%d %H:%M UTC') ($([ "$QUICK" = 0 ] || echo "\`--quick\`: small inputs, one repetition, figures for the harness only" || echo "full run"))
 - **Machine**: \`nproc\` $(nproc), $mem, $(uname -sr), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')
 - **JDK**: $(java -version 2>&1 | head -n1); controllers \`$CONTROLLER_JVM\`
 - **Peers**: fail2ban $(fail2ban-server -V 2>/dev/null | head -n1), crowdsec $(cscli version 2>&1 | sed -n 's/.*version: v\{0,1\}\([^ ]*\).*/\1/p' | head -n1), crowdsec-firewall-bouncer $(dpkg-query -W -f='${Version}' crowdsec-firewall-bouncer 2>/dev/null), $(nft --version), $(wrk -v 2>&1 | head -n1 | awk '{print $1, $2}'), PostgreSQL $(psql --version | awk '{print $3}')
@@ -787,7 +787,7 @@ table() {
 commands() {
   cat <<EOF
 \`\`\`sh
-./fleetban bench$([ "$QUICK" = 1 ] && echo " --quick")        # all of the below, logs in $BASE/run-*/logs
+./fleetban bench$([ "$QUICK" = 0 ] || echo " --quick")        # all of the below, logs in $BASE/run-*/logs
 # 1  LINES=$FILTER_LINES RUNS=$FILTER_RUNS bench/filter-vs-fail2ban.sh   (java -jar target/fleetban-agent.jar regex LOG --json vs fail2ban-regex LOG /etc/fail2ban/filter.d/freeswitch.conf)
 # 2  java -jar bench/jmh/target/filter-benchmarks.jar   (./mvnw -B -f bench/jmh/pom.xml package)
 # 3  java bench/IngestLoad.java ADMIN_TOKEN $INGEST_SECONDS 8 1000 URL_A URL_B   (after a ${INGEST_WARMUP}s warm-up; ×$INGEST_RUNS)
@@ -807,7 +807,7 @@ results_md() {
   echo
   table
   echo
-  echo "Commands (\`./fleetban bench$([ "$QUICK" = 1 ] && echo " --quick")\` runs them all; each side gets a warm-up, then the repetitions, taking turns):"
+  echo "Commands (\`./fleetban bench$([ "$QUICK" = 0 ] || echo " --quick")\` runs them all; each side gets a warm-up, then the repetitions, taking turns):"
   echo
   commands
 }
@@ -840,7 +840,7 @@ main() {
   trap cleanup EXIT
   trap 'exit 130' INT
   trap 'exit 143' TERM
-  say "$([ "$QUICK" = 1 ] && echo quick || echo full) run; everything in $RUN"
+  say "$([ "$QUICK" = 0 ] || echo quick || echo full) run; everything in $RUN"
   conditions
   measure filter m_filter
   measure jmh m_jmh

@@ -17,8 +17,11 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Consumer;
 import java.util.zip.CRC32C;
 
@@ -312,6 +315,13 @@ final class Spool implements Closeable {
 
     /** Deletes the segments whose reports are all acknowledged; the state covers them first. */
     private void deleteDelivered() throws IOException {
+        Segment last = segments.getLast();
+        if (last.size > 0 && cursorSegment == last && cursorOffset >= last.size) {
+            // All delivered: a fresh segment lets this one go, which is what frees a full disk.
+            roll();
+            cursorSegment = segments.getLast();
+            cursorOffset = 0;
+        }
         while (segments.size() > 1 && segments.getFirst() != cursorSegment) {
             persist();
             Segment gone = segments.removeFirst();
@@ -455,18 +465,40 @@ final class Spool implements Closeable {
         }
         out.write('\n');
         Path tmp = stateFile.resolveSibling(STATE_FILE + ".tmp");
-        try (FileChannel c = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
-                StandardOpenOption.WRITE)) {
-            ByteBuffer b = ByteBuffer.wrap(out.toByteArray());
+        try {
+            write(tmp, out.toByteArray(), StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING);
+            Files.move(tmp, stateFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            syncDirectory(stateFile.getParent());
+        } catch (IOException e) {
+            if (!String.valueOf(e.getMessage()).contains("No space left") || !Files.exists(stateFile)) {
+                throw e;
+            }
+            // A full disk (the spool's own segments, often): the new state goes over the old one, in
+            // blocks the file already has, so the delivered segments can be deleted and free the disk.
+            Files.deleteIfExists(tmp);
+            byte[] b = out.toByteArray();
+            int old = (int) Math.min(Files.size(stateFile), 4096);
+            if (b.length < old) {
+                byte[] padded = Arrays.copyOf(b, old);
+                Arrays.fill(padded, b.length, old, (byte) ' ');
+                b = padded;
+            }
+            write(stateFile, b);
+        }
+        dirty = false;
+        persistedAt = System.currentTimeMillis();
+    }
+
+    private static void write(Path file, byte[] content, StandardOpenOption... options) throws IOException {
+        Set<StandardOpenOption> open = EnumSet.of(StandardOpenOption.WRITE);
+        open.addAll(List.of(options));
+        try (FileChannel c = FileChannel.open(file, open)) {
+            ByteBuffer b = ByteBuffer.wrap(content);
             while (b.hasRemaining()) {
-                c.write(b);
+                c.write(b, b.position());
             }
             c.force(true);
         }
-        Files.move(tmp, stateFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        syncDirectory(stateFile.getParent());
-        dirty = false;
-        persistedAt = System.currentTimeMillis();
     }
 
     /** Reads collect.state; true if there was none. */

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -110,6 +111,37 @@ class CollectorTest {
         Thread.sleep(300);
         assertEquals(expected, receiver.total(), "what was not dropped arrived, once");
         assertIncreasing(receiver.acceptedSeqs());
+    }
+
+    @Test
+    void aFullDiskStallsTheSpoolAndLosesNoLine() throws Exception {
+        Path state = Files.createDirectories(dir.resolve("state"));
+        // A real ENOSPC: the state directory on a 1 MiB tmpfs, the spool's own bound far above it.
+        Assumptions.assumeTrue(run("mount", "-t", "tmpfs", "-o", "size=1m", "fbtest-spool", state.toString()) == 0,
+                "cannot mount a small tmpfs here");
+        try {
+            receiver.down();
+            start(32L << 20);
+            for (int i = 0; i < 12; i++) {
+                appendDistinct(1000, i * 1000); // ~190 KB a report: twelve of them do not fit
+                Thread.sleep(100);
+            }
+            awaitMessage("cannot write to the spool");
+            receiver.up();
+            receiver.awaitTotal(12_000);
+            Thread.sleep(300);
+            assertEquals(12_000, receiver.total(), "every failure arrived, once, when the disk had room again");
+            assertIncreasing(receiver.acceptedSeqs());
+        } finally {
+            collectors.forEach(Collector::close);
+            collectors.clear();
+            run("umount", "-l", state.toString());
+        }
+    }
+
+    private static int run(String... command) throws IOException, InterruptedException {
+        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .start().waitFor();
     }
 
     @Test
