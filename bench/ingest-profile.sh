@@ -22,40 +22,21 @@ for j in /usr/lib/jvm/temurin-25-jdk-amd64/bin/jfr /usr/lib/jvm/*/bin/jfr; do
   if [ -x "$j" ] && "$j" help view >/dev/null 2>&1; then JFR_TOOL="$j"; break; fi
 done
 
-WORK=$(mktemp -d /var/tmp/fleetban-ingest-profile.XXXXXX)
-chmod 755 "$WORK"
-PID=""
-cleanup() {
-  [ -z "$PID" ] || { kill "$PID" 2>/dev/null; wait "$PID" 2>/dev/null || true; }
-  "$HERE/fleetban" db stop "$WORK/pg" >/dev/null 2>&1 || true
-  rm -rf "$WORK/pg"
-}
-trap cleanup EXIT
-
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-PG_PORT=$(free_port)
-"$HERE/fleetban" db start "$WORK/pg" "$PG_PORT" >/dev/null
+. "$HERE/bench/lib.sh"
+bench_workdir ingest-profile
+bench_pg
 pgsu() { runuser -u fleetban-pg -- psql -X -q -v ON_ERROR_STOP=1 -h "$WORK/pg/sock" -p "$PG_PORT" -U postgres "$@"; }
 pgsu -d postgres -c "ALTER SYSTEM SET shared_preload_libraries = 'pg_stat_statements'"
 "$HERE/fleetban" db stop "$WORK/pg" >/dev/null
-"$HERE/fleetban" db start "$WORK/pg" "$PG_PORT" >/dev/null
-JDBC=$("$HERE/fleetban" db fresh "$WORK/pg" fleetban_profile)
+bench_pg
+bench_controller "$APP" fleetban_profile 512m
 pgsu -d fleetban_profile -c "CREATE EXTENSION pg_stat_statements"
 
-PORT=$(free_port)
-ADMIN=$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')
-QUARKUS_DATASOURCE_JDBC_URL="$JDBC" QUARKUS_DATASOURCE_USERNAME=fleetban QUARKUS_DATASOURCE_PASSWORD=fleetban \
-QUARKUS_HTTP_PORT="$PORT" QUARKUS_HTTP_HOST=127.0.0.1 FLEETBAN_ADMIN_TOKEN="$ADMIN" \
-  java -Xmx512m -jar "$APP/quarkus-run.jar" >"$WORK/controller.log" 2>&1 &
-PID=$!
-for _ in $(seq 180); do curl -fsS "http://127.0.0.1:$PORT/q/health/ready" >/dev/null 2>&1 && break; sleep 1; done
-curl -fsS "http://127.0.0.1:$PORT/q/health/ready" >/dev/null || { tail -n 30 "$WORK/controller.log"; exit 1; }
-
 echo "# $(date -u '+%Y-%m-%d %H:%M UTC'), $APP, nproc $(nproc), load $(cut -d' ' -f1-3 /proc/loadavg)"
-java "$HERE/bench/IngestLoad.java" "$ADMIN" "$WARMUP" 8 1000 "http://127.0.0.1:$PORT" | sed 's/^/warm-up: /'
+java "$HERE/bench/IngestLoad.java" "$ADMIN" "$WARMUP" 8 1000 "$URL" | sed 's/^/warm-up: /'
 pgsu -d fleetban_profile -c "SELECT pg_stat_statements_reset()" >/dev/null
 jcmd "$PID" JFR.start name=ingest settings=profile >/dev/null
-java "$HERE/bench/IngestLoad.java" "$ADMIN" "$DURATION" 8 1000 "http://127.0.0.1:$PORT"
+java "$HERE/bench/IngestLoad.java" "$ADMIN" "$DURATION" 8 1000 "$URL"
 jcmd "$PID" JFR.dump name=ingest filename="$WORK/ingest.jfr" >/dev/null
 echo "JFR recording: $WORK/ingest.jfr"
 

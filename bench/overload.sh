@@ -16,28 +16,10 @@ set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 DURATION="${1:-120}"; AGENTS="${2:-50}"; RATE="${3:-50}"
 HEAP=256m
-WORK=$(mktemp -d /var/tmp/fleetban-overload.XXXXXX)
-chmod 755 "$WORK"
-PID=""
-cleanup() {
-  [ -z "$PID" ] || { kill "$PID" 2>/dev/null; wait "$PID" 2>/dev/null || true; }
-  "$HERE/fleetban" db stop "$WORK/pg" >/dev/null 2>&1 || true
-  rm -rf "$WORK/pg"
-}
-trap cleanup EXIT
-
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-PG_PORT=$(free_port)
-"$HERE/fleetban" db start "$WORK/pg" "$PG_PORT" >/dev/null
-JDBC=$("$HERE/fleetban" db fresh "$WORK/pg" fleetban_overload)
-PORT=$(free_port)
-ADMIN=$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')
-QUARKUS_DATASOURCE_JDBC_URL="$JDBC" QUARKUS_DATASOURCE_USERNAME=fleetban QUARKUS_DATASOURCE_PASSWORD=fleetban \
-QUARKUS_HTTP_PORT="$PORT" QUARKUS_HTTP_HOST=127.0.0.1 FLEETBAN_ADMIN_TOKEN="$ADMIN" \
-  java "-Xmx$HEAP" -jar "$HERE/target/quarkus-app/quarkus-run.jar" >"$WORK/controller.log" 2>&1 &
-PID=$!
-for _ in $(seq 180); do curl -fsS "http://127.0.0.1:$PORT/q/health/ready" >/dev/null 2>&1 && break; sleep 1; done
-curl -fsS "http://127.0.0.1:$PORT/q/health/ready" >/dev/null || { tail -n 30 "$WORK/controller.log"; exit 1; }
+. "$HERE/bench/lib.sh"
+bench_workdir overload
+bench_pg
+bench_controller "$HERE/target/quarkus-app" fleetban_overload "$HEAP"
 
 echo "# $(date -u '+%Y-%m-%d %H:%M UTC'), nproc $(nproc), controller -Xmx$HEAP, load $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "# $AGENTS agents × $RATE reports/s × 20 aggregates for $DURATION s"
@@ -48,7 +30,7 @@ echo "# $AGENTS agents × $RATE reports/s × 20 aggregates for $DURATION s"
     sleep 5
   done ) >"$WORK/heap.txt" 2>/dev/null &
 SAMPLER=$!
-RESULT=$(java -Drate="$RATE" "$HERE/bench/IngestLoad.java" "$ADMIN" "$DURATION" "$AGENTS" 20 "http://127.0.0.1:$PORT")
+RESULT=$(java -Drate="$RATE" "$HERE/bench/IngestLoad.java" "$ADMIN" "$DURATION" "$AGENTS" 20 "$URL")
 kill "$SAMPLER" 2>/dev/null || true
 echo "$RESULT"
 accepted=$(sed -n 's/.* accepted_events=\([0-9]*\).*/\1/p' <<<"$RESULT")

@@ -165,7 +165,10 @@ public final class ControllerClient {
             int status = c.getResponseCode();
             byte[] answer;
             try (InputStream in = status >= 400 ? c.getErrorStream() : c.getInputStream()) {
-                answer = in == null ? new byte[0] : in.readAllBytes();
+                long length = c.getContentLengthLong();
+                // A full snapshot of 100k bans is megabytes: one buffer of the announced size, not a doubling series.
+                answer = in == null ? new byte[0]
+                        : length >= 0 && length < Integer.MAX_VALUE ? in.readNBytes((int) length) : in.readAllBytes();
             }
             Map<String, List<String>> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
             c.getHeaderFields().forEach((name, values) -> {

@@ -5,11 +5,13 @@ import static io.restassured.RestAssured.given;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 /** The controller's HTTP API as the tests use it: nodes, reports, decisions, admin calls. */
 public final class Api {
@@ -72,5 +74,18 @@ public final class Api {
         List<String> out = new ArrayList<>(admin().queryParam("limit", 1000).get("/api/v1/bans")
                 .then().statusCode(200).extract().jsonPath().getList("bans.ip", String.class));
         return out;
+    }
+
+    /** Polls until {@code probe} gives a value, for up to 30 s (a scheduled job's period plus slack on a busy machine). */
+    public static <T> T eventually(Supplier<T> probe) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (System.nanoTime() < deadline) {
+            T v = probe.get();
+            if (v != null) {
+                return v;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("condition not met within 30 s");
     }
 }

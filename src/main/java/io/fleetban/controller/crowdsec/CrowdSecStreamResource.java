@@ -1,30 +1,35 @@
 package io.fleetban.controller.crowdsec;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
 import io.fleetban.controller.auth.Caller;
 import io.fleetban.controller.auth.Role;
 import io.fleetban.controller.auth.TokenRegistry;
 import io.fleetban.controller.decision.DecisionFeed;
 import io.fleetban.controller.node.NodeService;
+import io.vertx.core.http.HttpServerRequest;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
-import io.vertx.core.http.HttpServerRequest;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
@@ -38,6 +43,7 @@ import java.util.stream.Collectors;
 public class CrowdSecStreamResource {
 
     public static final String ORIGIN = "fleetban";
+    private static final JsonFactory JSON = new JsonFactory();
 
     @Inject
     TokenRegistry tokens;
@@ -67,29 +73,57 @@ public class CrowdSecStreamResource {
         }
         Long previous = "true".equals(startup) ? null : cursors.get(caller.tokenHash());
         DecisionFeed.Decisions d = previous == null ? feed.read(0) : feed.read(previous);
-        cursors.set(caller.tokenHash(), d.cursor());
+        if (previous == null || previous != d.cursor()) {
+            cursors.set(caller.tokenHash(), d.cursor()); // a poll with nothing new writes nothing
+        }
         nodes.polled(caller.node(), d.cursor());
         nodes.seen(caller.node(), http.remoteAddress().host());
 
         Predicate<DecisionFeed.Active> wanted = filter(scopes, origins, containing, notContaining);
         Instant now = Instant.now();
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("deleted", orNull(d.unbans().stream().filter(wanted).map(a -> decision(a, Duration.ZERO)).toList()));
-        body.put("new", orNull(d.bans().stream().filter(wanted)
-                .map(a -> decision(a, Duration.between(now, a.expiresAt()))).toList()));
-        return Response.ok(body).build();
+        // Written straight to bytes: a bouncer's startup pull carries every active ban.
+        ByteArrayOutputStream out = new ByteArrayOutputStream(64 + (d.bans().size() + d.unbans().size()) * 140);
+        try (JsonGenerator g = JSON.createGenerator(out)) {
+            g.writeStartObject();
+            decisions(g, "deleted", d.unbans(), wanted, a -> Duration.ZERO);
+            decisions(g, "new", d.bans(), wanted, a -> Duration.between(now, a.expiresAt()));
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return Response.ok(out.toByteArray()).build();
     }
 
-    private static Map<String, Object> decision(DecisionFeed.Active a, Duration left) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("duration", GoDuration.format(left.isNegative() ? Duration.ZERO : left));
-        m.put("id", a.banId());
-        m.put("origin", ORIGIN);
-        m.put("scenario", a.jail());
-        m.put("scope", scope(a));
-        m.put("type", "ban");
-        m.put("value", a.ip().toString());
-        return m;
+    /** CrowdSec's list of decisions, or JSON null when there is none. */
+    private static void decisions(JsonGenerator g, String field, List<DecisionFeed.Active> list,
+                                  Predicate<DecisionFeed.Active> wanted, Function<DecisionFeed.Active, Duration> left)
+            throws IOException {
+        g.writeFieldName(field);
+        boolean any = false;
+        for (DecisionFeed.Active a : list) {
+            if (!wanted.test(a)) {
+                continue;
+            }
+            if (!any) {
+                g.writeStartArray();
+                any = true;
+            }
+            Duration l = left.apply(a);
+            g.writeStartObject();
+            g.writeStringField("duration", GoDuration.format(l.isNegative() ? Duration.ZERO : l));
+            g.writeNumberField("id", a.banId());
+            g.writeStringField("origin", ORIGIN);
+            g.writeStringField("scenario", a.jail());
+            g.writeStringField("scope", scope(a));
+            g.writeStringField("type", "ban");
+            g.writeStringField("value", a.ip().toString());
+            g.writeEndObject();
+        }
+        if (any) {
+            g.writeEndArray();
+        } else {
+            g.writeNull();
+        }
     }
 
     private static String scope(DecisionFeed.Active a) {
@@ -116,7 +150,4 @@ public class CrowdSecStreamResource {
                 .filter(s -> !s.isEmpty()).collect(Collectors.toSet());
     }
 
-    private static <T> List<T> orNull(List<T> list) {
-        return list.isEmpty() ? null : list;
-    }
 }

@@ -2,6 +2,7 @@ package io.fleetban.controller.dashboard;
 
 import static io.fleetban.controller.Api.admin;
 import static io.fleetban.controller.Api.event;
+import static io.fleetban.controller.Api.eventually;
 import static io.fleetban.controller.Api.ip;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -25,14 +26,12 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
 /** The endpoints behind the console, the console's own files, and the per-node gauges. */
@@ -196,18 +195,5 @@ class DashboardApiTest {
         String metrics = given().get("/q/metrics").asString();
         assertThat(metrics).contains("fleetban_node_last_report_age_seconds{node=\"" + n.name() + "\"}")
                 .contains("fleetban_node_last_poll_age_seconds{node=\"" + n.name() + "\"}");
-    }
-
-    /** Polls for up to 30 s (a scheduled job's period plus slack on a busy machine). */
-    static <T> T eventually(Supplier<T> probe) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (System.nanoTime() < deadline) {
-            T v = probe.get();
-            if (v != null) {
-                return v;
-            }
-            Thread.sleep(250);
-        }
-        throw new AssertionError("condition not met within 30 s");
     }
 }

@@ -1,6 +1,7 @@
 package io.fleetban.controller.notify;
 
 import static io.fleetban.controller.Api.event;
+import static io.fleetban.controller.Api.eventually;
 import static io.fleetban.controller.Api.ip;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.hasItem;
@@ -17,13 +18,11 @@ import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.mail.Message.RecipientType;
 import jakarta.mail.internet.MimeMessage;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
-import java.util.function.Supplier;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -202,17 +201,5 @@ class NotificationsTest {
     private static boolean mentions(String text, String ip) {
         return java.util.regex.Pattern.compile("(?<![0-9.])" + java.util.regex.Pattern.quote(ip) + "(?![0-9])")
                 .matcher(text).find();
-    }
-
-    static <T> T eventually(Supplier<T> probe) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (System.nanoTime() < deadline) {
-            T v = probe.get();
-            if (v != null) {
-                return v;
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("condition not met within 30 s");
     }
 }
