@@ -46,7 +46,7 @@ CONTROLLER_JVM="${FLEETBAN_BENCH_CONTROLLER_JVM:--Xmx512m}"
 # The agent's flags from README "Running the agent" for the time-to-ban; the memory measure looks
 # for the smallest heap that holds the bans (README "collect" flags with -Xmx raised step by step).
 AGENT_RUN_JVM="-Xmx32m -XX:+UseSerialGC"
-AGENT_SMALL_JVM="-Xms4m -Xmn2m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:CICompilerCount=1 -XX:ReservedCodeCacheSize=8m -XX:MaxMetaspaceSize=32m -Xss256k -XX:-UsePerfData"
+AGENT_SMALL_JVM="-Xms4m -Xmn2m -XX:+ExitOnOutOfMemoryError -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:CICompilerCount=1 -XX:ReservedCodeCacheSize=8m -XX:MaxMetaspaceSize=32m -Xss256k -XX:-UsePerfData"
 AGENT_HEAPS=(12m 16m 24m 32m 48m 64m)
 
 if [ "$QUICK" = 1 ]; then

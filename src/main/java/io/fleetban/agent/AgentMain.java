@@ -20,6 +20,13 @@ public final class AgentMain {
         // One line per record, UTC, like the collect side's log: "2026-11-25T10:00:00.123Z enforce: …".
         System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tFT%1$tT.%1$tLZ %4$s %3$s: %5$s%6$s%n");
         java.util.TimeZone.setDefault(java.util.TimeZone.getTimeZone("UTC"));
+        // A worker thread that dies (an OutOfMemoryError while rendering a huge resync, a bug) would
+        // leave an agent that still reports but no longer enforces: end the process instead, so
+        // systemd or Kubernetes starts it again. The spool and state survive that like a kill -9.
+        Thread.setDefaultUncaughtExceptionHandler((t, e) -> {
+            System.err.println("fleetban-agent: thread " + t.getName() + " died (" + e + "); exiting so the agent is restarted");
+            Runtime.getRuntime().halt(70);
+        });
         System.exit(run(args, System.out, System.err));
     }
 

@@ -3,7 +3,8 @@ package io.fleetban.agent.enforce;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,9 +45,10 @@ public final class CommandRunner {
         Thread reader = new Thread(() -> copy(p.getInputStream(), out), "fleetban-" + command.get(0) + "-output");
         reader.setDaemon(true);
         reader.start();
-        try (OutputStream in = p.getOutputStream()) {
-            if (stdin != null) {
-                in.write(stdin.getBytes(StandardCharsets.UTF_8));
+        // Encoded as it is written: a 100k-ban script is megabytes, and the agent's heap is small.
+        try (Writer in = new OutputStreamWriter(p.getOutputStream(), StandardCharsets.UTF_8)) {
+            for (int i = 0; stdin != null && i < stdin.length(); i += 8192) {
+                in.write(stdin, i, Math.min(8192, stdin.length() - i)); // a whole-string write copies it first
             }
         } catch (IOException e) {
             // The tool stopped reading (it failed early); its exit status and output say why.

@@ -82,16 +82,9 @@ public final class DecisionPoller implements Runnable, AutoCloseable {
 
     /** One request and its answer applied. */
     void poll() throws IOException {
-        String path = synced ? "/api/v1/decisions?since=" + cursor + "&wait=" + WAIT_SECONDS : "/api/v1/decisions?since=0";
         long started = System.nanoTime();
-        ControllerClient.Response r = client.get(path, Duration.ofSeconds(WAIT_SECONDS).plus(SLACK));
-        if (!r.ok()) {
-            String body = r.text().strip();
-            throw new IOException("GET " + path + " answered HTTP " + r.status()
-                    + (body.isEmpty() ? "" : ": " + (body.length() > 300 ? body.substring(0, 300) + "..." : body)));
-        }
         long before = cursor;
-        Decisions d = Decisions.parse(r.body());
+        Decisions d = fetch();
         apply(d);
         if (d.cursor() == before && d.isEmpty() && System.nanoTime() - started < QUICK.toNanos()) {
             // Nothing new, yet the controller did not hold the request (an empty log answers since=0
@@ -103,6 +96,18 @@ public final class DecisionPoller implements Runnable, AutoCloseable {
             unreachable = false;
         }
         backoff.reset();
+    }
+
+    /** One answer, parsed; its body (megabytes for a full snapshot) is garbage before it is applied. */
+    private Decisions fetch() throws IOException {
+        String path = synced ? "/api/v1/decisions?since=" + cursor + "&wait=" + WAIT_SECONDS : "/api/v1/decisions?since=0";
+        ControllerClient.Response r = client.get(path, Duration.ofSeconds(WAIT_SECONDS).plus(SLACK));
+        if (!r.ok()) {
+            String body = r.text().strip();
+            throw new IOException("GET " + path + " answered HTTP " + r.status()
+                    + (body.isEmpty() ? "" : ": " + (body.length() > 300 ? body.substring(0, 300) + "..." : body)));
+        }
+        return Decisions.parse(r.body());
     }
 
     /** Applies one answer; the first one, whatever it says, replaces everything. */
