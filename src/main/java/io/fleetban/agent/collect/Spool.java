@@ -316,8 +316,10 @@ final class Spool implements Closeable {
     /** Deletes the segments whose reports are all acknowledged; the state covers them first. */
     private void deleteDelivered() throws IOException {
         Segment last = segments.getLast();
-        if (last.size > 0 && cursorSegment == last && cursorOffset >= last.size) {
-            // All delivered: a fresh segment lets this one go, which is what frees a full disk.
+        if (last.size >= segmentBytes / 4 && cursorSegment == last && cursorOffset >= last.size) {
+            // All delivered: a fresh segment lets this one go, which is what frees a full disk. Not
+            // for a small segment: an idle agent acknowledges every report, and each roll costs a
+            // new file, a state write and their fsyncs for a few kilobytes of disk.
             roll();
             cursorSegment = segments.getLast();
             cursorOffset = 0;
